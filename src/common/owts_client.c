@@ -1,0 +1,119 @@
+/*
+ * owts_client.c — the client side of one control exchange: connect to wtsd, send a request
+ * frame, receive the reply frame (see owts_client.h).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "owts_client.h"
+#include "owts_paths.h"
+
+#define CALL_TIMEOUT_SEC 30
+
+static int connect_daemon(void)
+{
+	const char *path = owts_socket_path();
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	struct timeval tv = { .tv_sec = CALL_TIMEOUT_SEC };
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int send_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int recv_all(int fd, uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = recv(fd, buf, len, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ECONNRESET;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Receives one frame into a new buffer. */
+static int recv_frame(int fd, uint8_t **out, struct owts_frame *f)
+{
+	uint8_t head[OWTS_FRAME_HEADER];
+	int r = recv_all(fd, head, sizeof(head));
+	if (r < 0)
+		return r;
+	long total = owts_frame_length(head);
+	if (total < 0)
+		return (int)total;
+	uint8_t *buf = malloc((size_t)(total > OWTS_FRAME_HEADER ? total : OWTS_FRAME_HEADER));
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, head, sizeof(head));
+	if (total > OWTS_FRAME_HEADER) {
+		r = recv_all(fd, buf + OWTS_FRAME_HEADER, (size_t)total - OWTS_FRAME_HEADER);
+		if (r < 0) {
+			free(buf);
+			return r;
+		}
+	}
+	if (owts_frame_decode(buf, (size_t)total, f) != total) {
+		free(buf);
+		return -EBADMSG;
+	}
+	*out = buf;
+	return 0;
+}
+
+int owts_client_call(const uint8_t *req, size_t len, uint8_t **reply_buf, struct owts_frame *reply)
+{
+	int fd = connect_daemon();
+	if (fd < 0)
+		return fd;
+	int r = send_all(fd, req, len);
+	if (r == 0)
+		r = recv_frame(fd, reply_buf, reply);
+	close(fd);
+	if (r == 0 && (reply->op != (uint16_t)(req[6] | req[7] << 8) ||
+	               reply->id != (uint32_t)(req[8] | req[9] << 8 | req[10] << 16 |
+	                                       (uint32_t)req[11] << 24))) {
+		free(*reply_buf);
+		*reply_buf = NULL;
+		r = -EBADMSG;
+	}
+	return r;
+}

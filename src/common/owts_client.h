@@ -1,0 +1,28 @@
+/*
+ * owts_client.h — one request, one reply over the wtsd control socket, for the library and the
+ * tools.
+ *
+ * Each call opens its own connection: no shared connection state to lock, nothing to repair
+ * after fork(), and a daemon restart between two calls is invisible. connect() to a socket nobody
+ * listens on fails at once; a daemon that accepts but never answers is bounded by send and
+ * receive timeouts, so no call hangs.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef OWTS_CLIENT_H
+#define OWTS_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "owts_wire.h"
+
+/*
+ * Sends the request frame req[0..len) to the wtsd of owts_socket_path() and receives its reply.
+ * On success *reply_buf (free() it) holds the reply and *reply points into it; the reply's op and
+ * id are checked against the request. Returns 0 or -errno: -ENOENT / -ECONNREFUSED when no
+ * daemon listens, -EAGAIN on timeout, -EBADMSG for a malformed reply.
+ */
+int owts_client_call(const uint8_t *req, size_t len, uint8_t **reply_buf, struct owts_frame *reply);
+
+#endif /* OWTS_CLIENT_H */

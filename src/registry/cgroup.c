@@ -1,0 +1,128 @@
+/*
+ * cgroup.c — per-session cgroups (see cgroup.h).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "owts_paths.h"
+
+/* Finds the mount point of the cgroup2 filesystem (pure v2 or hybrid hosts). */
+static int find_mount(char *out, size_t size)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -errno;
+	char line[1024];
+	int r = -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		/* "<id> <parent> <maj:min> <root> <mount point> <opts> ... - <fstype> ..." */
+		const char *dash = strstr(line, " - cgroup2 ");
+		if (!dash)
+			continue;
+		char mnt[256];
+		if (sscanf(line, "%*s %*s %*s %*s %255s", mnt) != 1)
+			continue;
+		if (strlen(mnt) >= size) {
+			r = -ENAMETOOLONG;
+			break;
+		}
+		memcpy(out, mnt, strlen(mnt) + 1);
+		r = 0;
+		break;
+	}
+	fclose(f);
+	return r;
+}
+
+int wtsd_cgroup_init(struct wtsd_cgroup *cg, const char *socket_path)
+{
+	memset(cg, 0, sizeof(*cg));
+	cg->root_fd = -1;
+	int r = owts_cgroup_base(socket_path, cg->base, sizeof(cg->base));
+	if (r < 0)
+		return r;
+	r = find_mount(cg->mount, sizeof(cg->mount));
+	if (r < 0)
+		return r;
+	int mfd = open(cg->mount, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (mfd < 0)
+		return -errno;
+	if (mkdirat(mfd, cg->base, 0755) < 0 && errno != EEXIST) {
+		r = -errno;
+		close(mfd);
+		return r;
+	}
+	cg->root_fd = openat(mfd, cg->base, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	r = cg->root_fd < 0 ? -errno : 0;
+	close(mfd);
+	if (r < 0)
+		return r;
+	/* Probe that we may really create and populate cgroups here. */
+	if (mkdirat(cg->root_fd, "probe", 0755) < 0 && errno != EEXIST) {
+		r = -errno;
+		close(cg->root_fd);
+		cg->root_fd = -1;
+		return r;
+	}
+	(void)unlinkat(cg->root_fd, "probe", AT_REMOVEDIR);
+	cg->enabled = true;
+	return 0;
+}
+
+void wtsd_cgroup_fini(struct wtsd_cgroup *cg)
+{
+	if (cg->root_fd >= 0)
+		close(cg->root_fd);
+	cg->root_fd = -1;
+	cg->enabled = false;
+}
+
+static void session_dir(uint32_t id, char *out, size_t size)
+{
+	snprintf(out, size, "session-%u", id);
+}
+
+int wtsd_cgroup_create(struct wtsd_cgroup *cg, uint32_t session_id)
+{
+	if (!cg->enabled)
+		return -EOPNOTSUPP;
+	char dir[32];
+	session_dir(session_id, dir, sizeof(dir));
+	if (mkdirat(cg->root_fd, dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int wtsd_cgroup_attach(struct wtsd_cgroup *cg, uint32_t session_id, pid_t pid)
+{
+	if (!cg->enabled)
+		return -EOPNOTSUPP;
+	char path[64];
+	snprintf(path, sizeof(path), "session-%u/cgroup.procs", session_id);
+	int fd = openat(cg->root_fd, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	int r = write(fd, buf, (size_t)n) == n ? 0 : -errno;
+	close(fd);
+	return r;
+}
+
+int wtsd_cgroup_remove(struct wtsd_cgroup *cg, uint32_t session_id)
+{
+	if (!cg->enabled)
+		return -EOPNOTSUPP;
+	char dir[32];
+	session_dir(session_id, dir, sizeof(dir));
+	if (unlinkat(cg->root_fd, dir, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}

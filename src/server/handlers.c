@@ -1,0 +1,287 @@
+/*
+ * handlers.c — the control requests: parse, authorise, act, reply.
+ *
+ * Authorisation follows Windows' default session permissions (reference §3.8): every user may
+ * enumerate and query sessions (Users hold Query Information); process lists show other users'
+ * processes only to privileged callers (root or the admin group), as Windows shows them only to
+ * administrators; a process may be terminated by a privileged caller or by the user logged on in
+ * the process's session; creating sessions and spawning into them are privileged.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <winpr/wlog.h>
+#include <winpr/wtsapi.h>
+
+#include "owts_error.h"
+#include "owts_records.h"
+#include "procscan.h"
+#include "spawn.h"
+#include "wtsd.h"
+
+#define TAG "openwts.wtsd.handlers"
+
+#define ARGV_MAX 64
+
+typedef uint32_t (*handler_fn)(struct wtsd *d, const struct wtsd_peer *peer,
+                               struct owts_reader *req, struct owts_writer *reply);
+
+/* The session of the caller, for WTS_CURRENT_SESSION. */
+static uint32_t peer_session(struct wtsd *d, const struct wtsd_peer *peer)
+{
+	uint32_t id = OWTS_SESSION_SERVICES;
+	(void)wtsd_registry_process_session(&d->reg, peer->pid, &id);
+	return id;
+}
+
+static uint32_t h_session_enum(struct wtsd *d, const struct wtsd_peer *peer,
+                               struct owts_reader *req, struct owts_writer *reply)
+{
+	(void)peer;
+	if (!owts_reader_done(req))
+		return ERROR_INVALID_PARAMETER;
+	wtsd_registry_refresh_console(&d->reg);
+	owts_write_u32(reply, (uint32_t)d->reg.n);
+	for (size_t i = 0; i < d->reg.n; i++)
+		owts_session_write(reply, &d->reg.sessions[i]->rec);
+	return ERROR_SUCCESS;
+}
+
+static uint32_t h_session_query(struct wtsd *d, const struct wtsd_peer *peer,
+                                struct owts_reader *req, struct owts_writer *reply)
+{
+	uint32_t id = owts_read_u32(req);
+	if (!owts_reader_done(req))
+		return ERROR_INVALID_PARAMETER;
+	if (id == WTS_CURRENT_SESSION)
+		id = peer_session(d, peer);
+	if (id == WTSD_CONSOLE_ID)
+		wtsd_registry_refresh_console(&d->reg);
+	const struct wtsd_session *s = wtsd_registry_find(&d->reg, id);
+	if (!s)
+		return OWTS_ERROR_CTX_WINSTATION_NOT_FOUND;
+	owts_session_write(reply, &s->rec);
+	return ERROR_SUCCESS;
+}
+
+struct proc_enum {
+	struct wtsd *d;
+	const struct wtsd_peer *peer;
+	struct owts_writer *reply;
+	uint32_t level;
+	uint32_t filter;
+	uint32_t count;
+};
+
+static int emit_process(void *ctx, const struct wtsd_proc *p)
+{
+	struct proc_enum *e = ctx;
+	if (!e->peer->privileged && p->uid != e->peer->uid)
+		return 0;
+	uint32_t sid = wtsd_registry_session_of(&e->d->reg, (pid_t)p->pid, p->cgroup,
+	                                        (pid_t)p->posix_sid);
+	if (e->filter != WTS_ANY_SESSION && sid != e->filter)
+		return 0;
+	struct owts_process out = {
+		.pid = p->pid,
+		.session_id = sid,
+		.uid = p->uid,
+		.threads = p->threads,
+		.handles = p->handles,
+		.pagefile = p->pagefile_bytes,
+		.peak_pagefile = p->peak_pagefile_bytes,
+		.working_set = p->working_set_bytes,
+		.peak_working_set = p->peak_working_set_bytes,
+		.user_time = p->user_time_100ns,
+		.kernel_time = p->kernel_time_100ns,
+	};
+	memcpy(out.name, p->name, sizeof(out.name));
+	out.name[sizeof(out.name) - 1] = '\0';
+	owts_process_write(e->reply, &out, e->level);
+	e->count++;
+	return 0;
+}
+
+static uint32_t h_process_enum(struct wtsd *d, const struct wtsd_peer *peer,
+                               struct owts_reader *req, struct owts_writer *reply)
+{
+	struct proc_enum e = { .d = d, .peer = peer, .reply = reply };
+	e.level = owts_read_u32(req);
+	e.filter = owts_read_u32(req);
+	if (!owts_reader_done(req) || e.level > 1)
+		return ERROR_INVALID_PARAMETER;
+	if (e.filter == WTS_CURRENT_SESSION)
+		e.filter = peer_session(d, peer);
+	/* The count goes first; it is patched once the scan has counted. */
+	owts_write_u32(reply, 0);
+	size_t count_pos = OWTS_FRAME_HEADER;
+	int r = wtsd_procscan("/proc", (int)e.level, emit_process, &e);
+	if (r < 0)
+		return owts_errno_to_win32(r);
+	if (reply->bad)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	size_t end = Stream_GetPosition(reply->s);
+	Stream_SetPosition(reply->s, count_pos);
+	Stream_Write_UINT32(reply->s, e.count);
+	Stream_SetPosition(reply->s, end);
+	return ERROR_SUCCESS;
+}
+
+static uint32_t h_process_session(struct wtsd *d, const struct wtsd_peer *peer,
+                                  struct owts_reader *req, struct owts_writer *reply)
+{
+	(void)peer;
+	uint32_t pid = owts_read_u32(req);
+	if (!owts_reader_done(req))
+		return ERROR_INVALID_PARAMETER;
+	uint32_t id;
+	int r = wtsd_registry_process_session(&d->reg, (pid_t)pid, &id);
+	if (r < 0)
+		return r == -ESRCH || r == -ENOENT ? ERROR_INVALID_PARAMETER : owts_errno_to_win32(r);
+	owts_write_u32(reply, id);
+	owts_write_u8(reply, d->reg.cg.enabled);
+	return ERROR_SUCCESS;
+}
+
+static uint32_t h_process_terminate(struct wtsd *d, const struct wtsd_peer *peer,
+                                    struct owts_reader *req, struct owts_writer *reply)
+{
+	(void)reply;
+	uint32_t pid = owts_read_u32(req);
+	uint32_t exit_code = owts_read_u32(req);
+	if (!owts_reader_done(req))
+		return ERROR_INVALID_PARAMETER;
+	if (pid == 0 || pid > INT32_MAX)
+		return ERROR_INVALID_PARAMETER;
+	uint32_t id;
+	int r = wtsd_registry_process_session(&d->reg, (pid_t)pid, &id);
+	if (r < 0)
+		return ERROR_INVALID_PARAMETER;
+	const struct wtsd_session *s = wtsd_registry_find(&d->reg, id);
+	bool owner = s && id != OWTS_SESSION_SERVICES && s->rec.uid == peer->uid;
+	if (!peer->privileged && !owner) {
+		WLog_INFO(TAG, "uid %u may not terminate pid %u of session %u", (unsigned)peer->uid,
+		          pid, id);
+		return ERROR_ACCESS_DENIED;
+	}
+	if (pid == 1 || (pid_t)pid == getpid())
+		return ERROR_ACCESS_DENIED;
+	/* Linux cannot impose an exit code: the process dies by SIGKILL, as TerminateProcess is
+	 * unconditional (docs/api/WTSTerminateProcess.md). */
+	if (kill((pid_t)pid, SIGKILL) < 0)
+		return errno == ESRCH ? ERROR_INVALID_PARAMETER : owts_errno_to_win32(errno);
+	WLog_INFO(TAG, "session %u: pid %u terminated by uid %u (exit code %u requested)", id, pid,
+	          (unsigned)peer->uid, exit_code);
+	return ERROR_SUCCESS;
+}
+
+static uint32_t h_console_session(struct wtsd *d, const struct wtsd_peer *peer,
+                                  struct owts_reader *req, struct owts_writer *reply)
+{
+	(void)peer;
+	if (!owts_reader_done(req))
+		return ERROR_INVALID_PARAMETER;
+	owts_write_u32(reply, wtsd_registry_console(&d->reg));
+	return ERROR_SUCCESS;
+}
+
+/* Reads "u32 argc, argc strings" into argv (strings in store). Returns argc or -1. */
+static int read_argv(struct owts_reader *req, char store[][OWTS_PATH_MAX], char *argv[])
+{
+	uint32_t argc = owts_read_u32(req);
+	if (argc > ARGV_MAX)
+		return -1;
+	for (uint32_t i = 0; i < argc; i++) {
+		owts_read_str(req, store[i], OWTS_PATH_MAX);
+		argv[i] = store[i];
+	}
+	argv[argc] = NULL;
+	return owts_reader_ok(req) ? (int)argc : -1;
+}
+
+/* Spawns argv in s and writes the pid (0 without a program). */
+static uint32_t spawn_reply(struct wtsd *d, struct wtsd_session *s, int argc, char *argv[],
+                            struct owts_writer *reply)
+{
+	pid_t pid = 0;
+	if (argc > 0) {
+		int r = wtsd_spawn(&d->reg, s, argv, d->cfg.socket_path, &pid);
+		if (r < 0) {
+			WLog_WARN(TAG, "session %u: cannot start \"%s\": %s", s->rec.id, argv[0],
+			          strerror(-r));
+			return r == -ENOENT ? ERROR_FILE_NOT_FOUND : owts_errno_to_win32(r);
+		}
+		WLog_INFO(TAG, "session %u: started \"%s\" as pid %d", s->rec.id, argv[0], (int)pid);
+	}
+	owts_write_u32(reply, s->rec.id);
+	owts_write_u32(reply, (uint32_t)pid);
+	return ERROR_SUCCESS;
+}
+
+static uint32_t h_session_create(struct wtsd *d, const struct wtsd_peer *peer,
+                                 struct owts_reader *req, struct owts_writer *reply)
+{
+	static char store[ARGV_MAX][OWTS_PATH_MAX];
+	char *argv[ARGV_MAX + 1];
+	uint32_t uid = owts_read_u32(req);
+	int argc = read_argv(req, store, argv);
+	if (argc < 0 || !owts_reader_done(req) || uid == OWTS_NO_UID)
+		return ERROR_INVALID_PARAMETER;
+	struct wtsd_session *s;
+	int r = wtsd_registry_create(&d->reg, uid, &s);
+	if (r < 0)
+		return r == -ENOENT ? ERROR_NO_SUCH_USER : owts_errno_to_win32(r);
+	WLog_INFO(TAG, "session %u created for uid %u (\"%s\") by uid %u", s->rec.id, uid,
+	          s->rec.user, (unsigned)peer->uid);
+	return spawn_reply(d, s, argc, argv, reply);
+}
+
+static uint32_t h_session_spawn(struct wtsd *d, const struct wtsd_peer *peer,
+                                struct owts_reader *req, struct owts_writer *reply)
+{
+	(void)peer;
+	static char store[ARGV_MAX][OWTS_PATH_MAX];
+	char *argv[ARGV_MAX + 1];
+	uint32_t id = owts_read_u32(req);
+	int argc = read_argv(req, store, argv);
+	if (argc <= 0 || !owts_reader_done(req))
+		return ERROR_INVALID_PARAMETER;
+	struct wtsd_session *s = wtsd_registry_find(&d->reg, id);
+	if (!s)
+		return OWTS_ERROR_CTX_WINSTATION_NOT_FOUND;
+	if (s->rec.uid == OWTS_NO_UID)
+		return ERROR_INVALID_PARAMETER; /* nobody to run it as: session 0 */
+	return spawn_reply(d, s, argc, argv, reply);
+}
+
+static const handler_fn handlers[OWTS_OP_MAX] = {
+	[OWTS_OP_SESSION_ENUM] = h_session_enum,
+	[OWTS_OP_SESSION_QUERY] = h_session_query,
+	[OWTS_OP_PROCESS_ENUM] = h_process_enum,
+	[OWTS_OP_PROCESS_SESSION] = h_process_session,
+	[OWTS_OP_PROCESS_TERMINATE] = h_process_terminate,
+	[OWTS_OP_CONSOLE_SESSION] = h_console_session,
+	[OWTS_OP_SESSION_CREATE] = h_session_create,
+	[OWTS_OP_SESSION_SPAWN] = h_session_spawn,
+};
+
+uint32_t wtsd_dispatch(struct wtsd *d, const struct wtsd_peer *peer, const struct owts_frame *req,
+                       struct owts_writer *reply)
+{
+	bool privileged = false;
+	if (!owts_op_known(req->op, &privileged) || !handlers[req->op])
+		return ERROR_INVALID_FUNCTION;
+	if (privileged && !peer->privileged) {
+		WLog_INFO(TAG, "uid %u (pid %d) refused %s: not privileged", (unsigned)peer->uid,
+		          (int)peer->pid, owts_op_name(req->op));
+		return ERROR_ACCESS_DENIED;
+	}
+	struct owts_reader r;
+	owts_reader_init(&r, req->body, req->body_len);
+	return handlers[req->op](d, peer, &r, reply);
+}

@@ -1,0 +1,196 @@
+/*
+ * main.c — wtsd, the OpenWTS session host: options, start-up, the event loop, shutdown.
+ *
+ *	wtsd [--foreground] [--socket PATH] [--state-dir DIR] [--config FILE]
+ *	     [--admin-group GROUP]
+ *
+ * One thread, one epoll loop over the control socket, its clients and a signalfd (SIGTERM and
+ * SIGINT stop, SIGCHLD reaps session programs). Without --foreground wtsd still runs in the
+ * foreground (systemd's Type=notify-less simple service); the flag is accepted for the
+ * documented command line and future daemonising.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <winpr/wlog.h>
+
+#include "owts_paths.h"
+#include "wtsd.h"
+
+#define TAG "openwts.wtsd"
+
+static char signal_tag;
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: wtsd [--foreground] [--socket PATH] [--state-dir DIR] [--config FILE]"
+	             " [--admin-group GROUP]\n"
+	             "  --socket PATH       control socket (default %s)\n"
+	             "  --state-dir DIR     state directory (default /var/lib/openwts)\n"
+	             "  --config FILE       configuration file (key = value)\n"
+	             "  --admin-group NAME  members may act on every session\n",
+	             OWTS_DEFAULT_SOCKET);
+}
+
+static int parse_args(int argc, char **argv, struct wtsd_config *cfg)
+{
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "state-dir", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "admin-group", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *admin = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "fs:d:c:g:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': cfg->foreground = true; break;
+		case 's': cfg->socket_path = optarg; break;
+		case 'd': cfg->state_dir = optarg; break;
+		case 'c': cfg->config_path = optarg; break;
+		case 'g': admin = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		default: return -EINVAL;
+		}
+	}
+	if (optind != argc)
+		return -EINVAL;
+	int r = wtsd_config_load(cfg);
+	if (r < 0) {
+		fprintf(stderr, "wtsd: config %s: %s\n", cfg->config_path, strerror(-r));
+		return r;
+	}
+	if (admin)
+		snprintf(cfg->admin_group, sizeof(cfg->admin_group), "%s", admin);
+	return 0;
+}
+
+static int setup_signals(struct wtsd *d)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	d->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->signal_fd < 0)
+		return -errno;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &signal_tag };
+	return epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, d->signal_fd, &ev) < 0 ? -errno : 0;
+}
+
+static void handle_signals(struct wtsd *d)
+{
+	struct signalfd_siginfo si;
+	while (read(d->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			pid_t pid;
+			while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+				wtsd_registry_reaped(&d->reg, pid);
+		} else {
+			WLog_INFO(TAG, "signal %u: stopping", si.ssi_signo);
+			d->stopping = true;
+		}
+	}
+}
+
+static int resolve_admin_group(struct wtsd *d)
+{
+	d->admin_gid = (gid_t)-1;
+	if (!d->cfg.admin_group[0])
+		return 0;
+	struct group gr, *res = NULL;
+	char buf[4096];
+	int e = getgrnam_r(d->cfg.admin_group, &gr, buf, sizeof(buf), &res);
+	if (e || !res) {
+		WLog_WARN(TAG, "admin group \"%s\" not found: only root is privileged",
+		          d->cfg.admin_group);
+		return 0;
+	}
+	d->admin_gid = gr.gr_gid;
+	return 0;
+}
+
+static int start(struct wtsd *d)
+{
+	if (mkdir(d->cfg.state_dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	d->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->epoll_fd < 0)
+		return -errno;
+	int r = setup_signals(d);
+	if (r == 0)
+		r = resolve_admin_group(d);
+	if (r == 0)
+		r = wtsd_registry_open(&d->reg, d->cfg.state_dir, d->cfg.socket_path);
+	if (r == 0)
+		r = wtsd_control_open(d);
+	return r;
+}
+
+static void run(struct wtsd *d)
+{
+	struct epoll_event events[64];
+	while (!d->stopping) {
+		int n = epoll_wait(d->epoll_fd, events, 64, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			WLog_ERR(TAG, "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (int i = 0; i < n && !d->stopping; i++) {
+			if (events[i].data.ptr == &signal_tag)
+				handle_signals(d);
+			else
+				wtsd_control_event(d, events[i].data.ptr, events[i].events);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct wtsd d = {
+		.cfg = { .socket_path = OWTS_DEFAULT_SOCKET, .state_dir = "/var/lib/openwts" },
+		.listen_fd = -1,
+		.epoll_fd = -1,
+		.signal_fd = -1,
+	};
+	if (parse_args(argc, argv, &d.cfg) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	int r = start(&d);
+	if (r < 0) {
+		WLog_ERR(TAG, "cannot start: %s", strerror(-r));
+		fprintf(stderr, "wtsd: cannot start: %s\n", strerror(-r));
+	} else {
+		WLog_INFO(TAG, "listening on %s, state in %s", d.cfg.socket_path, d.cfg.state_dir);
+		run(&d);
+	}
+	wtsd_control_close(&d);
+	wtsd_registry_close(&d.reg);
+	if (d.signal_fd >= 0)
+		close(d.signal_fd);
+	if (d.epoll_fd >= 0)
+		close(d.epoll_fd);
+	return r < 0 ? 1 : 0;
+}

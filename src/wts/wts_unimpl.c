@@ -1,0 +1,333 @@
+/*
+ * wts_unimpl.c — exported functions whose backing comes with later issues (src/wts/exports.list
+ * names the issue of each). They validate nothing and fail with ERROR_CALL_NOT_IMPLEMENTED, a
+ * status that docs/status.md reports as "not implemented", never as done.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <wtsapi32.h>
+
+#include "wts_private.h"
+
+#define NOT_IMPLEMENTED_BOOL() return wts_fail(ERROR_CALL_NOT_IMPLEMENTED)
+#define NOT_IMPLEMENTED_HANDLE() return wts_fail_null(ERROR_CALL_NOT_IMPLEMENTED)
+#define UNUSED(...) unused_args(0, __VA_ARGS__)
+
+/* Swallows the parameters of a function that does not use them yet. */
+static inline void unused_args(int n, ...)
+{
+	(void)n;
+}
+
+WTS_EXPORT BOOL WINAPI WTSEnumerateServersW(LPWSTR pDomainName, DWORD Reserved, DWORD Version,
+                                            PWTS_SERVER_INFOW *ppServerInfo, DWORD *pCount)
+{
+	UNUSED(pDomainName, Reserved, Version, ppServerInfo, pCount);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSEnumerateServersA(LPSTR pDomainName, DWORD Reserved, DWORD Version,
+                                            PWTS_SERVER_INFOA *ppServerInfo, DWORD *pCount)
+{
+	UNUSED(pDomainName, Reserved, Version, ppServerInfo, pCount);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSQueryUserConfigW(LPWSTR pServerName, LPWSTR pUserName,
+                                           WTS_CONFIG_CLASS WTSConfigClass, LPWSTR *ppBuffer,
+                                           DWORD *pBytesReturned)
+{
+	UNUSED(pServerName, pUserName, WTSConfigClass, ppBuffer, pBytesReturned);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSQueryUserConfigA(LPSTR pServerName, LPSTR pUserName,
+                                           WTS_CONFIG_CLASS WTSConfigClass, LPSTR *ppBuffer,
+                                           DWORD *pBytesReturned)
+{
+	UNUSED(pServerName, pUserName, WTSConfigClass, ppBuffer, pBytesReturned);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSSetUserConfigW(LPWSTR pServerName, LPWSTR pUserName,
+                                         WTS_CONFIG_CLASS WTSConfigClass, LPWSTR pBuffer,
+                                         DWORD DataLength)
+{
+	UNUSED(pServerName, pUserName, WTSConfigClass, pBuffer, DataLength);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSSetUserConfigA(LPSTR pServerName, LPSTR pUserName,
+                                         WTS_CONFIG_CLASS WTSConfigClass, LPSTR pBuffer,
+                                         DWORD DataLength)
+{
+	UNUSED(pServerName, pUserName, WTSConfigClass, pBuffer, DataLength);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSQueryUserToken(ULONG SessionId, PHANDLE phToken)
+{
+	UNUSED(SessionId, phToken);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSConnectSessionW(ULONG LogonId, ULONG TargetLogonId, PWSTR pPassword,
+                                          BOOL bWait)
+{
+	UNUSED(LogonId, TargetLogonId, pPassword, bWait);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSConnectSessionA(ULONG LogonId, ULONG TargetLogonId, PSTR pPassword,
+                                          BOOL bWait)
+{
+	UNUSED(LogonId, TargetLogonId, pPassword, bWait);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait)
+{
+	UNUSED(hServer, SessionId, bWait);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSLogoffSession(HANDLE hServer, DWORD SessionId, BOOL bWait)
+{
+	UNUSED(hServer, SessionId, bWait);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSSendMessageW(HANDLE hServer, DWORD SessionId, LPWSTR pTitle,
+                                       DWORD TitleLength, LPWSTR pMessage, DWORD MessageLength,
+                                       DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait)
+{
+	UNUSED(hServer, SessionId, pTitle, TitleLength, pMessage, MessageLength, Style, Timeout,
+	       pResponse, bWait);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSSendMessageA(HANDLE hServer, DWORD SessionId, LPSTR pTitle,
+                                       DWORD TitleLength, LPSTR pMessage, DWORD MessageLength,
+                                       DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait)
+{
+	UNUSED(hServer, SessionId, pTitle, TitleLength, pMessage, MessageLength, Style, Timeout,
+	       pResponse, bWait);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSShutdownSystem(HANDLE hServer, DWORD ShutdownFlag)
+{
+	UNUSED(hServer, ShutdownFlag);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSStartRemoteControlSessionW(LPWSTR pTargetServerName,
+                                                     ULONG TargetLogonId, BYTE HotkeyVk,
+                                                     USHORT HotkeyModifiers)
+{
+	UNUSED(pTargetServerName, TargetLogonId, HotkeyVk, HotkeyModifiers);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSStartRemoteControlSessionA(LPSTR pTargetServerName,
+                                                     ULONG TargetLogonId, BYTE HotkeyVk,
+                                                     USHORT HotkeyModifiers)
+{
+	UNUSED(pTargetServerName, TargetLogonId, HotkeyVk, HotkeyModifiers);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSStopRemoteControlSession(ULONG LogonId)
+{
+	UNUSED(LogonId);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask, DWORD *pEventFlags)
+{
+	UNUSED(hServer, EventMask, pEventFlags);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSRegisterSessionNotification(HWND hWnd, DWORD dwFlags)
+{
+	UNUSED(hWnd, dwFlags);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSUnRegisterSessionNotification(HWND hWnd)
+{
+	UNUSED(hWnd);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSRegisterSessionNotificationEx(HANDLE hServer, HWND hWnd, DWORD dwFlags)
+{
+	UNUSED(hServer, hWnd, dwFlags);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSUnRegisterSessionNotificationEx(HANDLE hServer, HWND hWnd)
+{
+	UNUSED(hServer, hWnd);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSEnumerateListenersW(HANDLE hServer, PVOID pReserved, DWORD Reserved,
+                                              PWTSLISTENERNAMEW pListeners, DWORD *pCount)
+{
+	UNUSED(hServer, pReserved, Reserved, pListeners, pCount);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSEnumerateListenersA(HANDLE hServer, PVOID pReserved, DWORD Reserved,
+                                              PWTSLISTENERNAMEA pListeners, DWORD *pCount)
+{
+	UNUSED(hServer, pReserved, Reserved, pListeners, pCount);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSQueryListenerConfigW(HANDLE hServer, PVOID pReserved, DWORD Reserved,
+                                               LPWSTR pListenerName, PWTSLISTENERCONFIGW pBuffer)
+{
+	UNUSED(hServer, pReserved, Reserved, pListenerName, pBuffer);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSQueryListenerConfigA(HANDLE hServer, PVOID pReserved, DWORD Reserved,
+                                               LPSTR pListenerName, PWTSLISTENERCONFIGA pBuffer)
+{
+	UNUSED(hServer, pReserved, Reserved, pListenerName, pBuffer);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSCreateListenerW(HANDLE hServer, PVOID pReserved, DWORD Reserved,
+                                          LPWSTR pListenerName, PWTSLISTENERCONFIGW pBuffer,
+                                          DWORD flag)
+{
+	UNUSED(hServer, pReserved, Reserved, pListenerName, pBuffer, flag);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSCreateListenerA(HANDLE hServer, PVOID pReserved, DWORD Reserved,
+                                          LPSTR pListenerName, PWTSLISTENERCONFIGA pBuffer,
+                                          DWORD flag)
+{
+	UNUSED(hServer, pReserved, Reserved, pListenerName, pBuffer, flag);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSSetListenerSecurityW(HANDLE hServer, PVOID pReserved, DWORD Reserved,
+                                               LPWSTR pListenerName,
+                                               SECURITY_INFORMATION SecurityInformation,
+                                               PSECURITY_DESCRIPTOR pSecurityDescriptor)
+{
+	UNUSED(hServer, pReserved, Reserved, pListenerName, SecurityInformation,
+	       pSecurityDescriptor);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSSetListenerSecurityA(HANDLE hServer, PVOID pReserved, DWORD Reserved,
+                                               LPSTR pListenerName,
+                                               SECURITY_INFORMATION SecurityInformation,
+                                               PSECURITY_DESCRIPTOR pSecurityDescriptor)
+{
+	UNUSED(hServer, pReserved, Reserved, pListenerName, SecurityInformation,
+	       pSecurityDescriptor);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSGetListenerSecurityW(HANDLE hServer, PVOID pReserved, DWORD Reserved,
+                                               LPWSTR pListenerName,
+                                               SECURITY_INFORMATION SecurityInformation,
+                                               PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                               DWORD nLength, LPDWORD lpnLengthNeeded)
+{
+	UNUSED(hServer, pReserved, Reserved, pListenerName, SecurityInformation,
+	       pSecurityDescriptor, nLength, lpnLengthNeeded);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSGetListenerSecurityA(HANDLE hServer, PVOID pReserved, DWORD Reserved,
+                                               LPSTR pListenerName,
+                                               SECURITY_INFORMATION SecurityInformation,
+                                               PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                               DWORD nLength, LPDWORD lpnLengthNeeded)
+{
+	UNUSED(hServer, pReserved, Reserved, pListenerName, SecurityInformation,
+	       pSecurityDescriptor, nLength, lpnLengthNeeded);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+/* The child-session functions are cdecl in Microsoft's header (no WINAPI). */
+WTS_EXPORT BOOL CDECL WTSEnableChildSessions(BOOL bEnable)
+{
+	UNUSED(bEnable);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL CDECL WTSIsChildSessionsEnabled(PBOOL pbEnabled)
+{
+	UNUSED(pbEnabled);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL CDECL WTSGetChildSessionId(PULONG pSessionId)
+{
+	UNUSED(pSessionId);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT HANDLE WINAPI WTSVirtualChannelOpen(HANDLE hServer, DWORD SessionId,
+                                               LPSTR pVirtualName)
+{
+	UNUSED(hServer, SessionId, pVirtualName);
+	NOT_IMPLEMENTED_HANDLE();
+}
+
+WTS_EXPORT HANDLE WINAPI WTSVirtualChannelOpenEx(DWORD SessionId, LPSTR pVirtualName,
+                                                 DWORD flags)
+{
+	UNUSED(SessionId, pVirtualName, flags);
+	NOT_IMPLEMENTED_HANDLE();
+}
+
+WTS_EXPORT BOOL WINAPI WTSVirtualChannelClose(HANDLE hChannelHandle)
+{
+	UNUSED(hChannelHandle);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSVirtualChannelRead(HANDLE hChannelHandle, ULONG TimeOut, PCHAR Buffer,
+                                             ULONG BufferSize, PULONG pBytesRead)
+{
+	UNUSED(hChannelHandle, TimeOut, Buffer, BufferSize, pBytesRead);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSVirtualChannelWrite(HANDLE hChannelHandle, PCHAR Buffer, ULONG Length,
+                                              PULONG pBytesWritten)
+{
+	UNUSED(hChannelHandle, Buffer, Length, pBytesWritten);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSVirtualChannelPurgeInput(HANDLE hChannelHandle)
+{
+	UNUSED(hChannelHandle);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSVirtualChannelPurgeOutput(HANDLE hChannelHandle)
+{
+	UNUSED(hChannelHandle);
+	NOT_IMPLEMENTED_BOOL();
+}
+
+WTS_EXPORT BOOL WINAPI WTSVirtualChannelQuery(HANDLE hChannelHandle,
+                                              WTS_VIRTUAL_CLASS WtsVirtualClass, PVOID *ppBuffer,
+                                              DWORD *pBytesReturned)
+{
+	UNUSED(hChannelHandle, WtsVirtualClass, ppBuffer, pBytesReturned);
+	NOT_IMPLEMENTED_BOOL();
+}

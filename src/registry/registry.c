@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
 #include <systemd/sd-login.h>
 #include <winpr/wlog.h>
 #include <winpr/wtsapi.h>
@@ -160,7 +161,7 @@ int wtsd_registry_open(struct wtsd_registry *reg, const char *state_dir, const c
 	r = wtsd_store_session_each(reg->store, load_one, reg);
 	if (r < 0)
 		return r;
-	reg->logind = access("/run/systemd/seats/", F_OK) == 0;
+	reg->logind = sd_booted() > 0 && access("/run/systemd/seats/", F_OK) == 0;
 	wtsd_registry_refresh_console(reg);
 	WLog_INFO(TAG, "registry open: %zu sessions, console %s", reg->n,
 	          reg->logind ? "from logind" : "none (no logind)");

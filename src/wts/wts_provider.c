@@ -12,6 +12,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <wtsapi32.h>
+#include <openwts/provider.h>
 
 #include "wts_private.h"
 

@@ -233,6 +233,9 @@ static bool stat_field(int i, const char *tok, size_t n, const struct scan_env *
 	uint64_t v;
 
 	switch (i) {
+	case 3:
+		p->state = n == 1 ? tok[0] : '?';
+		return n == 1;
 	case 4:
 		return parse_u32(tok, n, &p->ppid);
 	case 6:

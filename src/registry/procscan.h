@@ -58,6 +58,7 @@ struct wtsd_proc
 	/* POSIX session id (stat field 6), as seen from the pid namespace of proc_root */
 	int32_t posix_sid;
 	uint32_t ppid;                   /* parent pid (stat field 4); 0 for init and kthreadd */
+	char state;                      /* stat field 3: 'R', 'S', ..., 'Z' for a zombie */
 	uint32_t threads;                /* level 1: number of threads */
 	uint32_t handles;                /* level 1: open fds, 0 if they cannot be counted */
 	uint64_t pagefile_bytes;         /* level 1: VmSize, bytes */

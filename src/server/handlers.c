@@ -81,6 +81,9 @@ struct proc_enum {
 static int emit_process(void *ctx, const struct wtsd_proc *p)
 {
 	struct proc_enum *e = ctx;
+	/* A zombie has ended: Windows lists no process that has exited. */
+	if (p->state == 'Z')
+		return 0;
 	if (!e->peer->privileged && p->uid != e->peer->uid)
 		return 0;
 	uint32_t sid = wtsd_registry_session_of(&e->d->reg, (pid_t)p->pid, p->cgroup,

@@ -238,8 +238,12 @@ static int read_in(struct wtsd *d, struct client *c)
 	size_t off = 0;
 	for (;;) {
 		struct owts_frame f;
-		long total = owts_frame_decode(c->in + off, c->in_len - off, &f);
-		if (total < 0 || total > (long)REQUEST_MAX)
+		size_t avail = c->in_len - off;
+		/* Refuse an oversized request as soon as its length is known, not after 64 KiB. */
+		if (avail >= OWTS_FRAME_HEADER && owts_frame_length(c->in + off) > (long)REQUEST_MAX)
+			return -EMSGSIZE;
+		long total = owts_frame_decode(c->in + off, avail, &f);
+		if (total < 0)
 			return -EBADMSG;
 		if (total == 0)
 			break;

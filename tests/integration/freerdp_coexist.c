@@ -7,13 +7,17 @@
  *   - FreeRDP server: a listener opens on 127.0.0.1 (ephemeral port), accepts a loopback TCP
  *     connection as a peer, and the peer gets a context;
  *   - FreeRDP's in-process server WTS table (FreeRDP_InitWtsApi) is not OpenWTS's: its
- *     pOpenServerA opens a channel manager on the peer's rdpContext and its
- *     pQuerySessionInformationA answers WTSSessionId on it;
+ *     pOpenServerA opens a channel manager on the peer's rdpContext, its
+ *     pQuerySessionInformationA answers WTSSessionId on it, and a server channel context of
+ *     libfreerdp-server2 (echo) is created on it;
  *   - FreeRDP client: a client context is created, takes a setting, and is freed.
  *
  * It also reports, without failing, where the process's global WTS* names bind: FreeRDP's server
- * channels call WTSQuerySessionInformationA, WTSVirtualChannelOpenEx, ... by name, and those
- * names resolve to whichever library comes first in the global scope.
+ * channels (libfreerdp-server2) and libfreerdp2 call WTSQuerySessionInformationA,
+ * WTSVirtualChannelOpenEx, ... by name, and those names resolve to whichever library comes first
+ * in the global scope — libwtsapi32 here, so a server channel opened in this process would reach
+ * OpenWTS instead of FreeRDP's table. That is a known limit of linking both (and of LD_PRELOAD),
+ * not something this test asserts.
  *
  * Exit status 0 when every check passed, 1 otherwise. Loopback only.
  *
@@ -36,6 +40,7 @@
 #include <freerdp/peer.h>
 #include <freerdp/settings.h>
 #include <freerdp/channels/channels.h>
+#include <freerdp/server/echo.h>
 
 static int failures;
 
@@ -118,8 +123,11 @@ static void check_freerdp_wts_table(freerdp_peer *peer)
 	CHECK(table->pOpenServerA != WTSOpenServerA, "FreeRDP's pOpenServerA is OpenWTS's");
 	CHECK(table->pEnumerateSessionsA != WTSEnumerateSessionsA,
 	      "FreeRDP's pEnumerateSessionsA is OpenWTS's");
-	CHECK(InitWtsApi()->pOpenServerA == WTSOpenServerA,
+	INIT_WTSAPI_FN init = (INIT_WTSAPI_FN)dlsym(RTLD_DEFAULT, "InitWtsApi");
+	PWtsApiFunctionTable ours = init ? init() : NULL;
+	CHECK(ours && ours->pOpenServerA == WTSOpenServerA,
 	      "OpenWTS's InitWtsApi table does not point at WTSOpenServerA");
+	CHECK(ours != table, "FreeRDP_InitWtsApi returned OpenWTS's table");
 	if (!table->pOpenServerA || !table->pQuerySessionInformationA || !table->pFreeMemory ||
 	    !table->pCloseServer)
 		return;
@@ -130,8 +138,8 @@ static void check_freerdp_wts_table(freerdp_peer *peer)
 		return;
 	LPSTR buf = NULL;
 	DWORD bytes = 0;
-	BOOL ok = table->pQuerySessionInformationA(vcm, WTS_CURRENT_SESSION, WTSSessionId, &buf,
-	                                           &bytes);
+	BOOL ok =
+	    table->pQuerySessionInformationA(vcm, WTS_CURRENT_SESSION, WTSSessionId, &buf, &bytes);
 	CHECK(ok && buf && bytes == sizeof(ULONG),
 	      "FreeRDP's pQuerySessionInformationA(WTSSessionId) failed (%d, %u bytes)", ok, bytes);
 	if (ok && buf) {
@@ -149,6 +157,12 @@ static void check_freerdp_wts_table(freerdp_peer *peer)
 	       ok ? "succeeded" : "failed", GetLastError());
 	if (ok && buf)
 		WTSFreeMemory(buf);
+
+	/* A server channel of libfreerdp-server2 on FreeRDP's channel manager. */
+	echo_server_context *echo = echo_server_context_new(vcm);
+	CHECK(echo && echo->vcm == vcm, "echo_server_context_new failed");
+	if (echo)
+		echo_server_context_free(echo);
 	table->pCloseServer(vcm);
 }
 

@@ -5,13 +5,13 @@
  * library's InitWtsApi), or — with LD_PRELOAD — never reach WinPR at all.
  *
  *	winpr_dispatch openwts SESSION_ID
- *		the calls must reach OpenWTS: session 0 "Services" (WTSDisconnected) and SESSION_ID are
- *		listed, WTSWinStationName of session 0 is "Services" in 9 bytes, and WTSWaitSystemEvent
- *		fails with ERROR_CALL_NOT_IMPLEMENTED (WinPR's own stubs set no error; only OpenWTS
- *		sets that one).
+ *		the calls must reach OpenWTS: session 0 "Services" (WTSDisconnected) and
+ *		SESSION_ID are listed, WTSWinStationName of session 0 is "Services" in 9
+ *		bytes, and WTSWaitSystemEvent fails with ERROR_CALL_NOT_IMPLEMENTED (WinPR's
+ *		own stubs never set that error; only OpenWTS does).
  *	winpr_dispatch stubs
- *		the negative control: without a provider WinPR's stubs fail, the "Services" session is
- *		not seen and the last error is not OpenWTS's.
+ *		the negative control: without a provider WinPR's stubs fail, the "Services"
+ *		session is not seen and the last error is not OpenWTS's.
  *
  * Exit status 0 when every check passed, 1 otherwise; each failed check prints one line.
  *

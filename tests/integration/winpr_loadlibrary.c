@@ -1,13 +1,15 @@
 /*
- * winpr_loadlibrary.c — Windows-style run-time linking through WinPR: LoadLibraryA("wtsapi32.dll")
- * and LoadLibraryA("mstlsapi.dll") must find the installed OpenWTS library (the installed
- * wtsapi32.dll and mstlsapi.dll names resolve to libwtsapi32), and GetProcAddress must find its
- * functions. Linked to libwinpr2 only, as a Windows program ported with WinPR would be.
+ * winpr_loadlibrary.c — Windows-style run-time linking through WinPR:
+ * LoadLibraryA("wtsapi32.dll") and LoadLibraryA("mstlsapi.dll") must find the installed OpenWTS
+ * library (the installed wtsapi32.dll and mstlsapi.dll names resolve to libwtsapi32), and
+ * GetProcAddress must find its functions. Linked to libwinpr2 only, as a Windows program ported
+ * with WinPR would be.
  *
  *	winpr_loadlibrary LIBDIR
- *		LIBDIR is the installed library directory: the functions found must come from a file
- *		in it (so a copy in the build tree or elsewhere does not count). WTSEnumerateSessionsA
- *		called through the pointer must list session 0 "Services" of the running wtsd.
+ *		LIBDIR is the installed library directory: the functions found must come from
+ *		a file in it (so a copy in the build tree or elsewhere does not count).
+ *		WTSEnumerateSessionsA called through the pointer must list session 0
+ *		"Services" of the running wtsd.
  *
  * Exit status 0 when every check passed, 1 otherwise.
  *

@@ -589,3 +589,23 @@ int wtsd_procscan_one(const char *proc_root, uint32_t pid, int level, struct wts
 		*out = p;
 	return r;
 }
+
+int wtsd_procscan_parse(int level, const char *stat, size_t stat_len, const char *status,
+                        size_t status_len, const char *cgroup, size_t cgroup_len,
+                        struct wtsd_proc *out)
+{
+	struct scan_env env = { .level = level, .hz = 100, .page_size = 4096 };
+	struct wtsd_proc p;
+	memset(&p, 0, sizeof(p));
+	int r = stat_parse(stat, stat_len, &env, &p);
+	if (r < 0)
+		return r;
+	if (level >= WTSD_PROCSCAN_LEVEL1)
+		status_parse(status, status_len, &p);
+	const char *path;
+	size_t n;
+	if (cgroup_find(cgroup, cgroup_len, &path, &n))
+		cgroup_store(&p, path, n);
+	*out = p;
+	return 0;
+}

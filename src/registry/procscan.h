@@ -132,4 +132,14 @@ int wtsd_procscan_one(const char *proc_root, uint32_t pid, int level, struct wts
  */
 int wtsd_cgroup_parse(const char *text, size_t len, char *path, size_t path_size);
 
+/*
+ * Parses the contents of a process's stat, status (level 1 only) and cgroup files, as the scan
+ * does, with 100 clock ticks a second and 4 KiB pages. For the fuzz target and unit tests: the
+ * files' bytes are what user processes control (comm is their own name). Returns 0 with *out,
+ * or -EBADMSG for a malformed stat.
+ */
+int wtsd_procscan_parse(int level, const char *stat, size_t stat_len, const char *status,
+                        size_t status_len, const char *cgroup, size_t cgroup_len,
+                        struct wtsd_proc *out);
+
 #endif /* OPENWTS_REGISTRY_PROCSCAN_H */

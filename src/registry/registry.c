@@ -5,7 +5,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "procscan.h"
 #include "registry.h"
 #include "store.h"
+#include "users.h"
 
 #define TAG "openwts.wtsd.registry"
 
@@ -105,15 +105,11 @@ static void netbios_name(char *out, size_t size)
 
 static int user_name(uint32_t uid, char *out, size_t size)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-	int e = getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res);
-	if (e)
-		return -e;
-	if (!res)
-		return -ENOENT;
-	snprintf(out, size, "%s", pw.pw_name);
-	return 0;
+	struct wtsd_user u;
+	int r = wtsd_user_lookup(uid, &u);
+	if (r == 0)
+		snprintf(out, size, "%s", u.name);
+	return r;
 }
 
 static int load_one(void *ctx, const struct owts_session *rec)
@@ -302,7 +298,8 @@ uint32_t wtsd_registry_session_of(struct wtsd_registry *reg, pid_t pid, const ch
 {
 	uint32_t id;
 	if (reg->cg.enabled) {
-		if (owts_cgroup_session(cgroup, reg->cg.base, &id) == 0 && wtsd_registry_find(reg, id))
+		if (owts_cgroup_session(cgroup, reg->cg.base, &id) == 0 &&
+		    wtsd_registry_find(reg, id))
 			return id;
 	} else {
 		id = leader_session(reg, pid, posix_sid);

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,37 +14,25 @@
 #include <unistd.h>
 
 #include "spawn.h"
+#include "users.h"
 
 #define ENV_MAX 8
 
-struct user {
-	uid_t uid;
-	gid_t gid;
-	char name[128];
-	char home[512];
-	char shell[256];
+struct user
+{
+	struct wtsd_user acct;
 	gid_t groups[64]; /* supplementary groups, resolved before fork (NSS is not fork-safe) */
 	int ngroups;
 };
 
 static int lookup_user(uint32_t uid, struct user *u)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-	int e = getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res);
-	if (e)
-		return -e;
-	if (!res)
-		return -ENOENT;
-	u->uid = pw.pw_uid;
-	u->gid = pw.pw_gid;
-	snprintf(u->name, sizeof(u->name), "%s", pw.pw_name);
-	snprintf(u->home, sizeof(u->home), "%s", pw.pw_dir && *pw.pw_dir ? pw.pw_dir : "/");
-	snprintf(u->shell, sizeof(u->shell), "%s",
-	         pw.pw_shell && *pw.pw_shell ? pw.pw_shell : "/bin/sh");
+	int r = wtsd_user_lookup(uid, &u->acct);
+	if (r < 0)
+		return r;
 	u->ngroups = (int)(sizeof(u->groups) / sizeof(u->groups[0]));
-	if (getgrouplist(u->name, u->gid, u->groups, &u->ngroups) < 0) {
-		u->groups[0] = u->gid; /* more than 64 groups: keep the primary only */
+	if (getgrouplist(u->acct.name, u->acct.gid, u->groups, &u->ngroups) < 0) {
+		u->groups[0] = u->acct.gid; /* more than 64 groups: keep the primary only */
 		u->ngroups = 1;
 	}
 	return 0;
@@ -76,12 +63,13 @@ static _Noreturn void child(const struct user *u, int cgroup_fd, int pipe_fd, ch
 	int null = open("/dev/null", O_RDWR);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		child_fail(pipe_fd, -errno);
-	if (setgroups((size_t)u->ngroups, u->groups) < 0 || setgid(u->gid) < 0 || setuid(u->uid) < 0)
+	if (setgroups((size_t)u->ngroups, u->groups) < 0 || setgid(u->acct.gid) < 0 ||
+	    setuid(u->acct.uid) < 0)
 		child_fail(pipe_fd, -errno);
 	/* setuid to a non-root user must not be reversible. */
-	if (u->uid != 0 && (setuid(0) == 0 || geteuid() != u->uid))
+	if (u->acct.uid != 0 && (setuid(0) == 0 || geteuid() != u->acct.uid))
 		child_fail(pipe_fd, -EPERM);
-	if (chdir(u->home) < 0 && chdir("/") < 0)
+	if (chdir(u->acct.home) < 0 && chdir("/") < 0)
 		child_fail(pipe_fd, -errno);
 	execvpe(argv[0], argv, envp);
 	child_fail(pipe_fd, -errno);
@@ -101,13 +89,13 @@ static void build_env(const struct user *u, uint32_t id, const char *socket_path
                       char store[ENV_MAX][600], char *env[ENV_MAX + 1])
 {
 	int n = 0;
-	snprintf(store[n++], 600, "HOME=%s", u->home);
-	snprintf(store[n++], 600, "USER=%s", u->name);
-	snprintf(store[n++], 600, "LOGNAME=%s", u->name);
-	snprintf(store[n++], 600, "SHELL=%s", u->shell);
+	snprintf(store[n++], 600, "HOME=%s", u->acct.home);
+	snprintf(store[n++], 600, "USER=%s", u->acct.name);
+	snprintf(store[n++], 600, "LOGNAME=%s", u->acct.name);
+	snprintf(store[n++], 600, "SHELL=%s", u->acct.shell);
 	snprintf(store[n++], 600, "PATH=%s",
-	         u->uid == 0 ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-	                     : "/usr/local/bin:/usr/bin:/bin");
+	         u->acct.uid == 0 ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	                          : "/usr/local/bin:/usr/bin:/bin");
 	snprintf(store[n++], 600, "OPENWTS_SESSION_ID=%u", id);
 	snprintf(store[n++], 600, "OPENWTS_SOCKET=%s", socket_path);
 	for (int i = 0; i < n; i++)

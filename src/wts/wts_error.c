@@ -22,3 +22,12 @@ BOOL wts_ok(void)
 	SetLastError(ERROR_SUCCESS);
 	return TRUE;
 }
+
+BOOL wts_return_list(DWORD err, void *block, uint32_t count, void **out, DWORD *pCount)
+{
+	if (err)
+		return wts_fail(err);
+	*out = block;
+	*pCount = count;
+	return wts_ok();
+}

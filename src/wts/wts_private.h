@@ -28,6 +28,11 @@ BOOL wts_fail(DWORD err);
 void *wts_fail_null(DWORD err);
 /* Ends a succeeding exported function that Windows documents as setting the last error to 0. */
 BOOL wts_ok(void);
+/*
+ * Ends an enumerating function: on err fails with it; otherwise hands the block and its entry
+ * count to the caller's outputs (written only now, on success) and succeeds with wts_ok().
+ */
+BOOL wts_return_list(DWORD err, void *block, uint32_t count, void **out, DWORD *pCount);
 
 /* --- server handles (wts_handle.c) --------------------------------------------------------- */
 

@@ -117,11 +117,7 @@ static BOOL enumerate(HANDLE hServer, DWORD Reserved, DWORD Version, void **ppPr
 	void *block = NULL;
 	uint32_t n = 0;
 	err = list_processes(0, WTS_ANY_SESSION, wide, &block, &n);
-	if (err)
-		return wts_fail(err);
-	*ppProcessInfo = block;
-	*pCount = n;
-	return wts_ok();
+	return wts_return_list(err, block, n, ppProcessInfo, pCount);
 }
 
 WTS_EXPORT BOOL WINAPI WTSEnumerateProcessesW(HANDLE hServer, DWORD Reserved, DWORD Version,
@@ -152,11 +148,7 @@ static BOOL enumerate_ex(HANDLE hServer, DWORD *pLevel, DWORD SessionId, void **
 	void *block = NULL;
 	uint32_t n = 0;
 	err = list_processes(*pLevel, SessionId, wide, &block, &n);
-	if (err)
-		return wts_fail(err);
-	*ppProcessInfo = block;
-	*pCount = n;
-	return wts_ok();
+	return wts_return_list(err, block, n, ppProcessInfo, pCount);
 }
 
 WTS_EXPORT BOOL WINAPI WTSEnumerateProcessesExW(HANDLE hServer, DWORD *pLevel, DWORD SessionId,

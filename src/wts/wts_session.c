@@ -109,11 +109,7 @@ static BOOL enumerate_sessions(HANDLE hServer, DWORD Reserved, DWORD Version, vo
 	void *block = NULL;
 	uint32_t n = 0;
 	err = list_sessions(sizeof(WTS_SESSION_INFOW), wide, reserve_info, fill_info, &block, &n);
-	if (err)
-		return wts_fail(err);
-	*ppSessionInfo = block;
-	*pCount = n;
-	return wts_ok();
+	return wts_return_list(err, block, n, ppSessionInfo, pCount);
 }
 
 WTS_EXPORT BOOL WINAPI WTSEnumerateSessionsW(HANDLE hServer, DWORD Reserved, DWORD Version,
@@ -164,11 +160,7 @@ static BOOL enumerate_sessions_ex(HANDLE hServer, DWORD *pLevel, DWORD Filter, v
 	uint32_t n = 0;
 	err = list_sessions(sizeof(WTS_SESSION_INFO_1W), wide, reserve_info_1, fill_info_1, &block,
 	                    &n);
-	if (err)
-		return wts_fail(err);
-	*ppSessionInfo = block;
-	*pCount = n;
-	return wts_ok();
+	return wts_return_list(err, block, n, ppSessionInfo, pCount);
 }
 
 WTS_EXPORT BOOL WINAPI WTSEnumerateSessionsExW(HANDLE hServer, DWORD *pLevel, DWORD Filter,

@@ -1,0 +1,24 @@
+/*
+ * users.h — Linux accounts as wtsd needs them: one getpwuid_r lookup for the registry (user
+ * names) and for spawning (home, shell, groups).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef WTSD_USERS_H
+#define WTSD_USERS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct wtsd_user {
+	uid_t uid;
+	gid_t gid;
+	char name[128];
+	char home[512];  /* "/" when the account has none */
+	char shell[256]; /* "/bin/sh" when the account has none */
+};
+
+/* Looks uid up. Returns 0, -ENOENT for an unknown uid, or -errno. */
+int wtsd_user_lookup(uint32_t uid, struct wtsd_user *out);
+
+#endif /* WTSD_USERS_H */

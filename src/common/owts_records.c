@@ -77,6 +77,26 @@ void owts_session_read(struct owts_reader *r, struct owts_session *s)
 	s->out_cbytes = owts_read_u32(r);
 }
 
+void owts_session_brief_write(struct owts_writer *w, const struct owts_session *s)
+{
+	owts_write_u32(w, s->id);
+	owts_write_u32(w, s->state);
+	owts_write_u32(w, s->uid);
+	owts_write_str(w, s->station);
+	owts_write_str(w, s->user);
+	owts_write_str(w, s->domain);
+}
+
+void owts_session_brief_read(struct owts_reader *r, struct owts_session_brief *b)
+{
+	b->id = owts_read_u32(r);
+	b->state = owts_read_u32(r);
+	b->uid = owts_read_u32(r);
+	owts_read_str(r, b->station, sizeof(b->station));
+	owts_read_str(r, b->user, sizeof(b->user));
+	owts_read_str(r, b->domain, sizeof(b->domain));
+}
+
 void owts_process_write(struct owts_writer *w, const struct owts_process *p, uint32_t level)
 {
 	owts_write_u32(w, p->pid);

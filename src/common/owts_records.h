@@ -46,6 +46,16 @@ struct owts_session {
 	uint32_t in_bytes, out_bytes, in_frames, out_frames, in_cbytes, out_cbytes;
 };
 
+/* What session lists carry: enough for WTS_SESSION_INFO and WTS_SESSION_INFO_1. */
+struct owts_session_brief {
+	uint32_t id;
+	uint32_t state;
+	uint32_t uid;
+	char station[OWTS_NAME_MAX];
+	char user[OWTS_NAME_MAX];
+	char domain[OWTS_NAME_MAX];
+};
+
 struct owts_process {
 	uint32_t pid;
 	uint32_t session_id;
@@ -60,6 +70,10 @@ struct owts_process {
 void owts_session_write(struct owts_writer *w, const struct owts_session *s);
 /* Reads a session; the reader goes bad on malformed input. */
 void owts_session_read(struct owts_reader *r, struct owts_session *s);
+
+/* The brief form of a session, for lists. */
+void owts_session_brief_write(struct owts_writer *w, const struct owts_session *s);
+void owts_session_brief_read(struct owts_reader *r, struct owts_session_brief *b);
 
 /* level 0 writes the WTS_PROCESS_INFO fields, level 1 everything. */
 void owts_process_write(struct owts_writer *w, const struct owts_process *p, uint32_t level);

@@ -191,6 +191,11 @@ int owts_writer_begin(struct owts_writer *w, uint16_t op, uint32_t id, uint32_t 
 	return 0;
 }
 
+void owts_writer_reserve(struct owts_writer *w, size_t bytes)
+{
+	(void)writer_room(w, bytes);
+}
+
 void owts_write_u8(struct owts_writer *w, uint8_t v)
 {
 	if (writer_room(w, 1))

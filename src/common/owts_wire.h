@@ -112,6 +112,8 @@ struct owts_writer {
 
 /* Starts a frame. Returns 0 or -ENOMEM. */
 int owts_writer_begin(struct owts_writer *w, uint16_t op, uint32_t id, uint32_t status);
+/* Makes room for bytes more without further allocation (a hint; failure is sticky). */
+void owts_writer_reserve(struct owts_writer *w, size_t bytes);
 void owts_write_u8(struct owts_writer *w, uint8_t v);
 void owts_write_u16(struct owts_writer *w, uint16_t v);
 void owts_write_u32(struct owts_writer *w, uint32_t v);

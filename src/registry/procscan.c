@@ -472,7 +472,7 @@ static int proc_read(int rootfd, struct pid_path *pp, uint32_t pid, const struct
 	if (r < 0)
 		return gone(r);
 	r = stat_parse(buf, (size_t)r, env, p);
-	if (r == 0)
+	if (r == 0 && !(env->flags & WTSD_PROCSCAN_NO_CGROUP))
 		r = cgroup_read(rootfd, pp, buf, size, p);
 	if (r < 0 || env->level < WTSD_PROCSCAN_LEVEL1)
 		return gone(r);
@@ -527,7 +527,7 @@ int wtsd_procscan_ex(const char *proc_root, int level, unsigned flags, wtsd_proc
 	int rootfd, r = 0;
 
 	if (!proc_root || !fn || (level != WTSD_PROCSCAN_LEVEL0 && level != WTSD_PROCSCAN_LEVEL1) ||
-	    (flags & ~WTSD_PROCSCAN_NO_PEAKS))
+	    (flags & ~(WTSD_PROCSCAN_NO_PEAKS | WTSD_PROCSCAN_NO_CGROUP)))
 		return -EINVAL;
 	rootfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

@@ -28,6 +28,11 @@
  * to them, a lower bound of the true peaks. Level 1 costs about 40 % less with it.
  */
 #define WTSD_PROCSCAN_NO_PEAKS 0x1u
+/*
+ * WTSD_PROCSCAN_NO_CGROUP skips /proc/<pid>/cgroup (cgroup stays ""): for callers that learn
+ * membership another way, e.g. from the cgroup.procs files of the cgroups they manage.
+ */
+#define WTSD_PROCSCAN_NO_CGROUP 0x2u
 
 /*
  * One process as seen by the scanner. Fields marked "level 1" are zero after a level-0 read.

@@ -20,6 +20,7 @@
 
 #include "owts_error.h"
 #include "owts_records.h"
+#include "pidmap.h"
 #include "procscan.h"
 #include "spawn.h"
 #include "wtsd.h"
@@ -46,9 +47,11 @@ static uint32_t h_session_enum(struct wtsd *d, const struct wtsd_peer *peer,
 	if (!owts_reader_done(req))
 		return ERROR_INVALID_PARAMETER;
 	wtsd_registry_refresh_console(&d->reg);
+	/* Brief records: a list carries what WTS_SESSION_INFO(_1) shows, not every field. */
+	owts_writer_reserve(reply, 4 + d->reg.n * 48);
 	owts_write_u32(reply, (uint32_t)d->reg.n);
 	for (size_t i = 0; i < d->reg.n; i++)
-		owts_session_write(reply, &d->reg.sessions[i]->rec);
+		owts_session_brief_write(reply, &d->reg.sessions[i]->rec);
 	return ERROR_SUCCESS;
 }
 
@@ -76,6 +79,7 @@ struct proc_enum {
 	uint32_t level;
 	uint32_t filter;
 	uint32_t count;
+	const struct wtsd_pidmap *map; /* session membership, NULL: from each process's cgroup */
 };
 
 static int emit_process(void *ctx, const struct wtsd_proc *p)
@@ -86,8 +90,9 @@ static int emit_process(void *ctx, const struct wtsd_proc *p)
 		return 0;
 	if (!e->peer->privileged && p->uid != e->peer->uid)
 		return 0;
-	uint32_t sid = wtsd_registry_session_of(&e->d->reg, (pid_t)p->pid, p->cgroup,
-	                                        (pid_t)p->posix_sid);
+	uint32_t sid = e->map ? wtsd_pidmap_session(e->map, (pid_t)p->pid)
+	                      : wtsd_registry_session_of(&e->d->reg, (pid_t)p->pid, p->cgroup,
+	                                                 (pid_t)p->posix_sid);
 	if (e->filter != WTS_ANY_SESSION && sid != e->filter)
 		return 0;
 	struct owts_process out = {
@@ -123,7 +128,17 @@ static uint32_t h_process_enum(struct wtsd *d, const struct wtsd_peer *peer,
 	/* The count goes first; it is patched once the scan has counted. */
 	owts_write_u32(reply, 0);
 	size_t count_pos = OWTS_FRAME_HEADER;
-	int r = wtsd_procscan("/proc", (int)e.level, emit_process, &e);
+	/* Membership from the sessions' cgroup.procs when that is the whole answer: it saves a
+	 * /proc/<pid>/cgroup read per process. A process that moves between the two reads is
+	 * reported where it was when the map was read. */
+	struct wtsd_pidmap map;
+	unsigned flags = 0;
+	if (wtsd_pidmap_build(&d->reg, &map) == 0) {
+		e.map = &map;
+		flags = WTSD_PROCSCAN_NO_CGROUP;
+	}
+	int r = wtsd_procscan_ex("/proc", (int)e.level, flags, emit_process, &e);
+	wtsd_pidmap_free(&map);
 	if (r < 0)
 		return owts_errno_to_win32(r);
 	if (reply->bad)

@@ -18,22 +18,22 @@
  * the block (and validate every record), one to fill it — so no intermediate array of full
  * records is built even for 10,000 sessions.
  */
-typedef void (*reserve_fn)(struct wts_block *b, const struct owts_session *s);
-typedef void (*fill_fn)(struct wts_block *b, uint32_t i, const struct owts_session *s);
+typedef void (*reserve_fn)(struct wts_block *b, const struct owts_session_brief *s);
+typedef void (*fill_fn)(struct wts_block *b, uint32_t i, const struct owts_session_brief *s);
 
 static DWORD pack_reply(struct wts_reply *reply, size_t entry_size, bool wide, reserve_fn reserve,
                         fill_fn fill, void **out, uint32_t *count)
 {
-	struct owts_session *s = malloc(sizeof(*s));
+	struct owts_session_brief *s = malloc(sizeof(*s));
 	if (!s)
 		return ERROR_NOT_ENOUGH_MEMORY;
 	uint32_t n = owts_read_u32(&reply->r);
-	/* Every record takes more than 100 bytes on the wire: bound n before multiplying. */
-	DWORD err = n > reply->frame.body_len / 100 ? OWTS_RPC_S_PROTOCOL_ERROR : ERROR_SUCCESS;
+	/* Every brief record takes at least 24 bytes on the wire: bound n before multiplying. */
+	DWORD err = n > reply->frame.body_len / 24 ? OWTS_RPC_S_PROTOCOL_ERROR : ERROR_SUCCESS;
 	struct wts_block b;
 	wts_block_init(&b, (size_t)n * entry_size, wide);
 	for (uint32_t i = 0; !err && i < n; i++) {
-		owts_session_read(&reply->r, s);
+		owts_session_brief_read(&reply->r, s);
 		reserve(&b, s);
 	}
 	if (!err && !owts_reader_done(&reply->r))
@@ -44,7 +44,7 @@ static DWORD pack_reply(struct wts_reply *reply, size_t entry_size, bool wide, r
 		owts_reader_init(&reply->r, reply->frame.body, reply->frame.body_len);
 		(void)owts_read_u32(&reply->r);
 		for (uint32_t i = 0; i < n; i++) {
-			owts_session_read(&reply->r, s);
+			owts_session_brief_read(&reply->r, s);
 			fill(&b, i, s);
 		}
 		*out = b.base;
@@ -85,12 +85,12 @@ DWORD wts_session_get(uint32_t session_id, struct owts_session *out)
 }
 
 /* WTS_SESSION_INFOA/W: the A and W records have the same layout but for string types. */
-static void reserve_info(struct wts_block *b, const struct owts_session *s)
+static void reserve_info(struct wts_block *b, const struct owts_session_brief *s)
 {
 	wts_block_reserve_str(b, s->station);
 }
 
-static void fill_info(struct wts_block *b, uint32_t i, const struct owts_session *s)
+static void fill_info(struct wts_block *b, uint32_t i, const struct owts_session_brief *s)
 {
 	WTS_SESSION_INFOW *info = (WTS_SESSION_INFOW *)b->base + i;
 	info->SessionId = s->id;
@@ -126,7 +126,7 @@ WTS_EXPORT BOOL WINAPI WTSEnumerateSessionsA(HANDLE hServer, DWORD Reserved, DWO
 
 /* Level 1: pUserName / pDomainName are NULL when nobody is logged on, pHostName and pFarmName
  * NULL for sessions of this host (reference §5). */
-static void reserve_info_1(struct wts_block *b, const struct owts_session *s)
+static void reserve_info_1(struct wts_block *b, const struct owts_session_brief *s)
 {
 	wts_block_reserve_str(b, s->station);
 	if (s->uid != OWTS_NO_UID) {
@@ -135,7 +135,7 @@ static void reserve_info_1(struct wts_block *b, const struct owts_session *s)
 	}
 }
 
-static void fill_info_1(struct wts_block *b, uint32_t i, const struct owts_session *s)
+static void fill_info_1(struct wts_block *b, uint32_t i, const struct owts_session_brief *s)
 {
 	WTS_SESSION_INFO_1W *info = (WTS_SESSION_INFO_1W *)b->base + i;
 	info->ExecEnvId = s->id;

@@ -20,6 +20,7 @@ static void parse_bodies(const uint8_t *body, size_t len)
 	struct owts_reader r;
 	char str[OWTS_PATH_MAX];
 	static struct owts_session s;
+	static struct owts_session_brief b;
 	struct owts_process p;
 
 	/* Requests. */
@@ -35,7 +36,7 @@ static void parse_bodies(const uint8_t *body, size_t len)
 	owts_reader_init(&r, body, len);
 	uint32_t n = owts_read_u32(&r);
 	for (uint32_t i = 0; i < n && owts_reader_ok(&r); i++)
-		owts_session_read(&r, &s);
+		owts_session_brief_read(&r, &b);
 	owts_reader_init(&r, body, len);
 	owts_session_read(&r, &s);
 	(void)owts_reader_done(&r);

@@ -146,6 +146,7 @@ static void test_records(void **state)
 	strcpy(p.name, "bash");
 	owts_process_write(&w, &p, 1);
 	owts_process_write(&w, &p, 0);
+	owts_session_brief_write(&w, &a);
 	const uint8_t *buf;
 	size_t len;
 	assert_int_equal(owts_writer_finish(&w, &buf, &len), 0);
@@ -159,6 +160,12 @@ static void test_records(void **state)
 	owts_process_read(&r, &q, 0);
 	assert_int_equal(q.threads, 0); /* level 0 carries no counters */
 	assert_string_equal(q.name, "bash");
+	struct owts_session_brief brief;
+	owts_session_brief_read(&r, &brief);
+	assert_int_equal(brief.id, 7);
+	assert_int_equal(brief.uid, 1000);
+	assert_string_equal(brief.station, "RDP-Tcp#7");
+	assert_string_equal(brief.user, "alice");
 	assert_true(owts_reader_done(&r));
 	owts_writer_free(&w);
 }

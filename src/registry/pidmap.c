@@ -1,0 +1,101 @@
+/*
+ * pidmap.c — session membership from cgroup.procs (see pidmap.h).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pidmap.h"
+#include "registry.h"
+
+static int add(struct wtsd_pidmap *map, pid_t pid, uint32_t session)
+{
+	if (map->n == map->cap) {
+		size_t cap = map->cap ? map->cap * 2 : 256;
+		void *v = realloc(map->v, cap * sizeof(*map->v));
+		if (!v)
+			return -ENOMEM;
+		map->v = v;
+		map->cap = cap;
+	}
+	map->v[map->n].pid = pid;
+	map->v[map->n].session = session;
+	map->n++;
+	return 0;
+}
+
+/* Adds the pids listed in <session cgroup>/cgroup.procs (one decimal pid a line). */
+static int read_procs(struct wtsd_registry *reg, uint32_t session, struct wtsd_pidmap *map)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "session-%u/cgroup.procs", session);
+	int fd = openat(reg->cg.root_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	char buf[8192];
+	long pid = 0;
+	bool digits = false;
+	int r = 0;
+	ssize_t n;
+	while (r == 0 && (n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; r == 0 && i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9' && pid < 1L << 30) {
+				pid = pid * 10 + (buf[i] - '0');
+				digits = true;
+			} else if (buf[i] == '\n' && digits) {
+				r = add(map, (pid_t)pid, session);
+				pid = 0;
+				digits = false;
+			}
+		}
+	}
+	if (r == 0 && n < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	pid_t x = ((const struct wtsd_pidmap_entry *)a)->pid;
+	pid_t y = ((const struct wtsd_pidmap_entry *)b)->pid;
+	return (x > y) - (x < y);
+}
+
+int wtsd_pidmap_build(struct wtsd_registry *reg, struct wtsd_pidmap *map)
+{
+	memset(map, 0, sizeof(*map));
+	if (!reg->cg.enabled || reg->logind)
+		return -EOPNOTSUPP;
+	for (size_t i = 0; i < reg->n; i++) {
+		uint32_t id = reg->sessions[i]->rec.id;
+		if (id == OWTS_SESSION_SERVICES)
+			continue;
+		int r = read_procs(reg, id, map);
+		if (r < 0) {
+			wtsd_pidmap_free(map);
+			return r;
+		}
+	}
+	qsort(map->v, map->n, sizeof(*map->v), by_pid);
+	return 0;
+}
+
+uint32_t wtsd_pidmap_session(const struct wtsd_pidmap *map, pid_t pid)
+{
+	struct wtsd_pidmap_entry key = { .pid = pid };
+	const struct wtsd_pidmap_entry *e =
+	    map->n ? bsearch(&key, map->v, map->n, sizeof(*map->v), by_pid) : NULL;
+	return e ? e->session : OWTS_SESSION_SERVICES;
+}
+
+void wtsd_pidmap_free(struct wtsd_pidmap *map)
+{
+	free(map->v);
+	memset(map, 0, sizeof(*map));
+}

@@ -33,7 +33,7 @@
 
 extern char **environ;
 
-static char *const ps_argv[] = { "ps", "-e", "-o", "pid,sess,uid,comm", NULL };
+static char *const ps_argv[] = {"ps", "-e", "-o", "pid,sess,uid,comm", NULL};
 
 /*
  * Runs ps with stdout on out_fd (or /dev/null for -1) and waits for it. Returns 0 if it exited

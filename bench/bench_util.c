@@ -50,8 +50,8 @@ unsigned long bench_parse_count(const char *opt, const char *arg, unsigned long 
 	errno = 0;
 	unsigned long v = strtoul(arg, &end, 10);
 	if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max) {
-		fprintf(stderr, "%s: expected a number from %lu to %lu, got \"%s\"\n", opt, min, max,
-		        arg);
+		fprintf(stderr, "%s: expected a number from %lu to %lu, got \"%s\"\n", opt, min,
+		        max, arg);
 		exit(2);
 	}
 	return v;

@@ -8,6 +8,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -205,6 +206,28 @@ static void test_terminate_permissions(void **state)
 	assert_true(gone(daemonized));
 }
 
+/* A program started in a session sees that session: ProcessIdToSessionId, WTS_CURRENT_SESSION,
+ * its user, and OPENWTS_SESSION_ID in its environment. */
+static void test_program_sees_its_session(void **state)
+{
+	(void)state;
+	char script[1024];
+	snprintf(script, sizeof(script), "%s %s", getenv("PROBE"), api_path("probe.out"));
+	uint32_t id = api_create_session(65534, script, NULL);
+	FILE *f = NULL;
+	for (int i = 0; i < 500 && !(f = fopen(api_path("probe.out"), "r")); i++)
+		usleep(10000);
+	assert_non_null(f);
+	unsigned mine = 0, current = 0;
+	char user[64] = "", env[32] = "";
+	assert_int_equal(fscanf(f, "%u %u %63s %31s", &mine, &current, user, env), 4);
+	fclose(f);
+	assert_int_equal(mine, id);
+	assert_int_equal(current, id);
+	assert_string_equal(user, "nobody");
+	assert_int_equal(strtoul(env, NULL, 10), id);
+}
+
 /* Creating sessions is privileged. */
 static void test_create_unprivileged(void **state)
 {
@@ -227,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_enumerate_all),
 		cmocka_unit_test(test_unprivileged_enumeration),
 		cmocka_unit_test(test_terminate_permissions),
+		cmocka_unit_test(test_program_sees_its_session),
 		cmocka_unit_test(test_create_unprivileged),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -42,6 +42,7 @@ static int insert(struct wtsd_registry *reg, struct wtsd_session *s)
 	}
 	reg->sessions[i] = s;
 	reg->n++;
+	wtsd_registry_changed(reg);
 	return 0;
 }
 
@@ -50,6 +51,7 @@ static void remove_at(struct wtsd_registry *reg, size_t i)
 	struct wtsd_session *s = reg->sessions[i];
 	memmove(&reg->sessions[i], &reg->sessions[i + 1], (reg->n - i - 1) * sizeof(s));
 	reg->n--;
+	wtsd_registry_changed(reg);
 	free(s->leaders);
 	free(s);
 }
@@ -82,6 +84,7 @@ static struct wtsd_session *session_new(uint32_t id)
 	if (s) {
 		s->rec.id = id;
 		s->rec.uid = OWTS_NO_UID;
+		s->rec.flags = WTS_SESSIONSTATE_UNKNOWN; /* no lock state is tracked yet */
 	}
 	return s;
 }
@@ -121,6 +124,7 @@ static int load_one(void *ctx, const struct owts_session *rec)
 	if (!s)
 		return -ENOMEM;
 	s->rec = *rec;
+	s->rec.flags = WTS_SESSIONSTATE_UNKNOWN;
 	/* A restarted wtsd has no client connections: every stored session is disconnected. */
 	s->rec.state = WTSDisconnected;
 	if (reg->cg.enabled)
@@ -170,6 +174,8 @@ void wtsd_registry_close(struct wtsd_registry *reg)
 		remove_at(reg, reg->n - 1);
 	free(reg->sessions);
 	reg->sessions = NULL;
+	free(reg->list);
+	reg->list = NULL;
 	wtsd_store_close(reg->store);
 	reg->store = NULL;
 	wtsd_cgroup_fini(&reg->cg);
@@ -191,6 +197,7 @@ void wtsd_registry_refresh_console(struct wtsd_registry *reg)
 	if (!s)
 		return;
 	if (s->rec.uid != uid) {
+		wtsd_registry_changed(reg);
 		s->rec.uid = uid;
 		s->rec.logon_time = s->rec.connect_time = owts_filetime_now();
 		(void)user_name(uid, s->rec.user, sizeof(s->rec.user));
@@ -326,5 +333,55 @@ int wtsd_registry_process_session(struct wtsd_registry *reg, pid_t pid, uint32_t
 		sid = wtsd_registry_session_of(reg, parent, p.cgroup, p.posix_sid);
 	}
 	*id = sid;
+	return 0;
+}
+
+void wtsd_registry_changed(struct wtsd_registry *reg)
+{
+	reg->list_valid = false;
+}
+
+int wtsd_registry_delete(struct wtsd_registry *reg, uint32_t id)
+{
+	long i = index_of(reg, id);
+	if (i < 0 || id < WTSD_FIRST_ID)
+		return -ENOENT;
+	int r = wtsd_store_session_delete(reg->store, id);
+	if (r < 0)
+		return r;
+	(void)wtsd_cgroup_remove(&reg->cg, id);
+	remove_at(reg, (size_t)i);
+	return 0;
+}
+
+int wtsd_registry_list(struct wtsd_registry *reg, const uint8_t **body, size_t *len)
+{
+	if (!reg->list_valid) {
+		struct owts_writer w;
+		if (owts_writer_begin(&w, 0, 0, 0) < 0)
+			return -ENOMEM;
+		owts_writer_reserve(&w, 4 + reg->n * 48);
+		owts_write_u32(&w, (uint32_t)reg->n);
+		for (size_t i = 0; i < reg->n; i++)
+			owts_session_brief_write(&w, &reg->sessions[i]->rec);
+		const uint8_t *buf;
+		size_t n;
+		int r = owts_writer_finish(&w, &buf, &n);
+		uint8_t *copy = r == 0 ? malloc(n - OWTS_FRAME_HEADER + 1) : NULL;
+		if (r == 0 && !copy)
+			r = -ENOMEM;
+		if (r == 0) {
+			memcpy(copy, buf + OWTS_FRAME_HEADER, n - OWTS_FRAME_HEADER);
+			free(reg->list);
+			reg->list = copy;
+			reg->list_len = n - OWTS_FRAME_HEADER;
+			reg->list_valid = true;
+		}
+		owts_writer_free(&w);
+		if (r < 0)
+			return r;
+	}
+	*body = reg->list;
+	*len = reg->list_len;
 	return 0;
 }

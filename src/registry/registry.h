@@ -39,6 +39,10 @@ struct wtsd_registry {
 	struct wtsd_cgroup cg;
 	char domain[OWTS_NAME_MAX];     /* NetBIOS-style host name, the domain of local users */
 	bool logind;                    /* systemd-logind runs: the console may exist */
+	/* The encoded session list (SESSION_ENUM body), rebuilt after any change. */
+	uint8_t *list;
+	size_t list_len;
+	bool list_valid;
 };
 
 /*
@@ -61,6 +65,17 @@ struct wtsd_session *wtsd_registry_find(struct wtsd_registry *reg, uint32_t id);
  * Returns 0 with *out set, -ENOENT for an unknown uid, -errno.
  */
 int wtsd_registry_create(struct wtsd_registry *reg, uint32_t uid, struct wtsd_session **out);
+
+/* Removes a session wtsd created (id >= WTSD_FIRST_ID) from memory, store and cgroups. */
+int wtsd_registry_delete(struct wtsd_registry *reg, uint32_t id);
+
+/* Marks what lists show as changed; every change of a session's record must call it. */
+void wtsd_registry_changed(struct wtsd_registry *reg);
+/*
+ * The body of a SESSION_ENUM reply (count, then brief records), cached until the next change:
+ * listing 10,000 sessions is a copy. Returns 0 or -ENOMEM; *body stays owned by the registry.
+ */
+int wtsd_registry_list(struct wtsd_registry *reg, const uint8_t **body, size_t *len);
 
 /* Records a process spawned into a session (fallback tracking). Returns 0 or -ENOMEM. */
 int wtsd_registry_add_leader(struct wtsd_session *s, pid_t pid);

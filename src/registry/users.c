@@ -26,3 +26,12 @@ int wtsd_user_lookup(uint32_t uid, struct wtsd_user *out)
 	         pw.pw_shell && *pw.pw_shell ? pw.pw_shell : "/bin/sh");
 	return 0;
 }
+
+int wtsd_user_home(uint32_t uid, char *out, size_t size)
+{
+	struct wtsd_user u;
+	int r = wtsd_user_lookup(uid, &u);
+	if (r == 0)
+		snprintf(out, size, "%s", u.home);
+	return r;
+}

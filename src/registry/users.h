@@ -7,6 +7,7 @@
 #ifndef WTSD_USERS_H
 #define WTSD_USERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -20,5 +21,8 @@ struct wtsd_user {
 
 /* Looks uid up. Returns 0, -ENOENT for an unknown uid, or -errno. */
 int wtsd_user_lookup(uint32_t uid, struct wtsd_user *out);
+
+/* Copies the home directory of uid into out. Returns 0, -ENOENT or -errno. */
+int wtsd_user_home(uint32_t uid, char *out, size_t size);
 
 #endif /* WTSD_USERS_H */

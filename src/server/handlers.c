@@ -23,6 +23,8 @@
 #include "pidmap.h"
 #include "procscan.h"
 #include "spawn.h"
+#include "store.h"
+#include "users.h"
 #include "wtsd.h"
 
 #define TAG "openwts.wtsd.handlers"
@@ -47,11 +49,12 @@ static uint32_t h_session_enum(struct wtsd *d, const struct wtsd_peer *peer,
 	if (!owts_reader_done(req))
 		return ERROR_INVALID_PARAMETER;
 	wtsd_registry_refresh_console(&d->reg);
-	/* Brief records: a list carries what WTS_SESSION_INFO(_1) shows, not every field. */
-	owts_writer_reserve(reply, 4 + d->reg.n * 48);
-	owts_write_u32(reply, (uint32_t)d->reg.n);
-	for (size_t i = 0; i < d->reg.n; i++)
-		owts_session_brief_write(reply, &d->reg.sessions[i]->rec);
+	/* Brief records (what WTS_SESSION_INFO(_1) shows), encoded once per change. */
+	const uint8_t *body;
+	size_t len;
+	if (wtsd_registry_list(&d->reg, &body, &len) < 0)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	owts_write_bytes(reply, body, len);
 	return ERROR_SUCCESS;
 }
 
@@ -222,6 +225,21 @@ static int read_argv(struct owts_reader *req, char store[][OWTS_PATH_MAX], char 
 	return owts_reader_ok(req) ? (int)argc : -1;
 }
 
+/* Joins argv with spaces into out (truncating). */
+static void join_argv(int argc, char *argv[], char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (int i = 0; i < argc && n + 1 < size; i++) {
+		int k = snprintf(out + n, size - n, "%s%s", i ? " " : "", argv[i]);
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
+	if (n >= size)
+		out[size - 1] = '\0';
+}
+
 /* Spawns argv in s and writes the pid (0 without a program). */
 static uint32_t spawn_reply(struct wtsd *d, struct wtsd_session *s, int argc, char *argv[],
                             struct owts_writer *reply)
@@ -254,9 +272,26 @@ static uint32_t h_session_create(struct wtsd *d, const struct wtsd_peer *peer,
 	int r = wtsd_registry_create(&d->reg, uid, &s);
 	if (r < 0)
 		return r == -ENOENT ? ERROR_NO_SUCH_USER : owts_errno_to_win32(r);
+	if (argc > 0) {
+		/* The program is the session's initial program, started in the user's home. */
+		join_argv(argc, argv, s->rec.initial_program, sizeof(s->rec.initial_program));
+		r = wtsd_user_home(uid, s->rec.working_dir, sizeof(s->rec.working_dir));
+		if (r == 0)
+			r = wtsd_store_session_put(d->reg.store, &s->rec);
+		if (r < 0) {
+			(void)wtsd_registry_delete(&d->reg, s->rec.id);
+			return owts_errno_to_win32(r);
+		}
+	}
+	uint32_t err = spawn_reply(d, s, argc, argv, reply);
+	if (err) {
+		/* Nothing half-made stays behind: no session without its program. */
+		(void)wtsd_registry_delete(&d->reg, s->rec.id);
+		return err;
+	}
 	WLog_INFO(TAG, "session %u created for uid %u (\"%s\") by uid %u", s->rec.id, uid,
 	          s->rec.user, (unsigned)peer->uid);
-	return spawn_reply(d, s, argc, argv, reply);
+	return ERROR_SUCCESS;
 }
 
 static uint32_t h_session_spawn(struct wtsd *d, const struct wtsd_peer *peer,

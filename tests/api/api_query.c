@@ -165,6 +165,21 @@ static void test_values(void **state)
 	WTSFreeMemory(remote);
 }
 
+/* A session created with a program reports it as its initial program, in the user's home. */
+static void test_initial_program(void **state)
+{
+	(void)state;
+	uint32_t id = api_create_session(65534, "sleep 30", NULL);
+	LPSTR s = NULL;
+	DWORD n = 0;
+	assert_true(WTSQuerySessionInformationA(NULL, id, WTSInitialProgram, &s, &n));
+	assert_string_equal(s, "/bin/sh -c sleep 30");
+	WTSFreeMemory(s);
+	assert_true(WTSQuerySessionInformationA(NULL, id, WTSWorkingDirectory, &s, &n));
+	assert_string_equal(s, "/nonexistent"); /* nobody's home */
+	WTSFreeMemory(s);
+}
+
 static void test_session_info_structs(void **state)
 {
 	(void)state;
@@ -184,6 +199,8 @@ static void test_session_info_structs(void **state)
 	assert_true(WTSQuerySessionInformationA(NULL, created, WTSSessionInfoEx, (LPSTR *)&ex, &n));
 	assert_int_equal(ex->Level, 1);
 	assert_int_equal(ex->Data.WTSInfoExLevel1.SessionId, created);
+	/* No lock state is tracked: neither LOCK (0) nor UNLOCK (1) is claimed. */
+	assert_int_equal((DWORD)ex->Data.WTSInfoExLevel1.SessionFlags, WTS_SESSIONSTATE_UNKNOWN);
 	assert_string_equal(ex->Data.WTSInfoExLevel1.UserName, "nobody");
 	WTSFreeMemory(ex);
 
@@ -206,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_every_class_created),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_session_info_structs),
+		cmocka_unit_test(test_initial_program),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -142,6 +143,22 @@ static void test_enumerate_unprivileged(void **state)
 	assert_int_equal(api_as_nobody(enumerate_as_nobody, NULL), 0);
 }
 
+/* A session whose program cannot start is not created at all. */
+static void test_failed_create_leaves_nothing(void **state)
+{
+	(void)state;
+	PWTS_SESSION_INFOA a = NULL;
+	DWORD before = 0, after = 0;
+	assert_true(WTSEnumerateSessionsA(NULL, 0, 1, &a, &before));
+	WTSFreeMemory(a);
+	assert_int_not_equal(api_run("%s create-session 65534 /nonexistent/program 2>/dev/null",
+	                             getenv("WTSCTL")),
+	                     0);
+	assert_true(WTSEnumerateSessionsA(NULL, 0, 1, &a, &after));
+	WTSFreeMemory(a);
+	assert_int_equal(after, before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_enumerate_a_w),
 		cmocka_unit_test(test_enumerate_ex),
 		cmocka_unit_test(test_enumerate_unprivileged),
+		cmocka_unit_test(test_failed_create_leaves_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -10,6 +10,8 @@ set -u
 wtsd=$1
 shift
 dir=$(mktemp -d /tmp/openwts-test.XXXXXX) || exit 99
+cgroots="/sys/fs/cgroup/unified /sys/fs/cgroup"
+before=$(ls -d $(for r in $cgroots; do echo "$r/openwts-*"; done) 2>/dev/null)
 chmod 0777 "$dir"
 sock="$dir/wtsd.sock"
 "$wtsd" --foreground --socket "$sock" --state-dir "$dir/state" >"$dir/wtsd.log" 2>&1 &
@@ -41,10 +43,21 @@ if [ -n "$cg" ] && [ -d "$cg" ]; then
 	for s in "$cg"/session-*; do
 		[ -d "$s" ] || continue
 		echo 1 >"$s/cgroup.kill" 2>/dev/null
-		rmdir "$s" 2>/dev/null || { sleep 0.2; rmdir "$s" 2>/dev/null; }
+		sleep 0.1
+		find "$s" -depth -type d -exec rmdir {} \; 2>/dev/null ||
+			{ sleep 0.3; find "$s" -depth -type d -exec rmdir {} \; 2>/dev/null; }
 	done
 	rmdir "$cg" 2>/dev/null
 fi
+# Instances the command started itself (restart tests) leave their own cgroup trees: remove the
+# ones that appeared during the run, once empty.
+for cg in $(ls -d $(for r in $cgroots; do echo "$r/openwts-*"; done) 2>/dev/null); do
+	case "$before" in *"$cg"*) continue ;; esac
+	for s in "$cg"/session-*; do
+		[ -d "$s" ] && echo 1 >"$s/cgroup.kill" 2>/dev/null
+	done
+	find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null
+done
 rm -rf "$dir"
 [ $rc -eq 0 ] && [ $wrc -ne 0 ] && rc=98
 exit $rc

@@ -27,7 +27,7 @@
 
 #include <winpr/stream.h>
 
-#define OWTS_PROTO_VERSION 1
+#define OWTS_PROTO_VERSION 2 /* 2: SESSION_ENUM carries brief records; PROCESS_SESSION the cgroup base */
 #define OWTS_FRAME_HEADER  16
 #define OWTS_FRAME_MAX     (64u << 20) /* bytes; a process list of 100k processes fits */
 #define OWTS_STRING_MAX    4096u       /* bytes; no field of the protocol is longer */

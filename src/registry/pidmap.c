@@ -1,8 +1,10 @@
 /*
- * pidmap.c — session membership from cgroup.procs (see pidmap.h).
+ * pidmap.c — session membership from cgroup.procs (see pidmap.h). A session's cgroup may have
+ * children (root can create them), so each session's subtree is walked.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,12 +31,10 @@ static int add(struct wtsd_pidmap *map, pid_t pid, uint32_t session)
 	return 0;
 }
 
-/* Adds the pids listed in <session cgroup>/cgroup.procs (one decimal pid a line). */
-static int read_procs(struct wtsd_registry *reg, uint32_t session, struct wtsd_pidmap *map)
+/* Adds the pids listed in dirfd's cgroup.procs (one decimal pid a line). */
+static int read_procs(int dirfd, uint32_t session, struct wtsd_pidmap *map)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "session-%u/cgroup.procs", session);
-	int fd = openat(reg->cg.root_fd, path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	char buf[8192];
@@ -60,6 +60,28 @@ static int read_procs(struct wtsd_registry *reg, uint32_t session, struct wtsd_p
 	return r;
 }
 
+/* Adds the processes of the cgroup dirfd and of every cgroup below it (depth-limited). Takes
+ * ownership of dirfd. */
+static int walk(int dirfd, uint32_t session, int depth, struct wtsd_pidmap *map)
+{
+	int r = read_procs(dirfd, session, map);
+	DIR *dir = r == 0 && depth < 8 ? fdopendir(dirfd) : NULL;
+	if (!dir) {
+		close(dirfd);
+		return r;
+	}
+	struct dirent *e;
+	while (r == 0 && (e = readdir(dir))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub >= 0)
+			r = walk(sub, session, depth + 1, map);
+	}
+	closedir(dir);
+	return r;
+}
+
 static int by_pid(const void *a, const void *b)
 {
 	pid_t x = ((const struct wtsd_pidmap_entry *)a)->pid;
@@ -76,7 +98,10 @@ int wtsd_pidmap_build(struct wtsd_registry *reg, struct wtsd_pidmap *map)
 		uint32_t id = reg->sessions[i]->rec.id;
 		if (id == OWTS_SESSION_SERVICES)
 			continue;
-		int r = read_procs(reg, id, map);
+		char name[32];
+		snprintf(name, sizeof(name), "session-%u", id);
+		int dirfd = openat(reg->cg.root_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int r = dirfd < 0 ? (errno == ENOENT ? 0 : -errno) : walk(dirfd, id, 0, map);
 		if (r < 0) {
 			wtsd_pidmap_free(map);
 			return r;

@@ -106,7 +106,7 @@ int wtsd_store_open(struct wtsd_store **out, const char *state_dir)
 	    SQLITE_OK)
 		r = fail(st, path);
 	if (!r)
-		r = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		r = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 		             " PRAGMA busy_timeout=5000;");
 	if (!r)
 		r = migrate(st);

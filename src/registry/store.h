@@ -1,8 +1,9 @@
 /*
  * store.h — wtsd's persistent state: SQLite in WAL mode in the state directory.
  *
- * Every write is one transaction, committed before the request that caused it is acknowledged,
- * so a crash loses nothing a client was told had happened. The schema carries its version in
+ * Every write is one transaction, committed (synchronous=FULL: synced to disk, even in WAL mode)
+ * before the request that caused it is acknowledged, so neither a crash of wtsd nor one of the
+ * host loses anything a client was told had happened. The schema carries its version in
  * PRAGMA user_version and is brought up to date by the migrations in store.c at open.
  *
  * SPDX-License-Identifier: Apache-2.0

@@ -35,6 +35,7 @@ struct client {
 	size_t in_len, in_cap;
 	uint8_t *out;
 	size_t out_len, out_pos;
+	bool eof; /* the client shut down its side: answer what it sent, then close */
 };
 
 static int nclients;
@@ -197,7 +198,9 @@ static int flush_out(struct wtsd *d, struct client *c)
 				continue;
 			if (errno != EAGAIN)
 				return -errno;
-			struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.ptr = c };
+			/* After EOF the socket stays readable: wait for writability only. */
+			struct epoll_event ev = { .events = c->eof ? EPOLLOUT : EPOLLIN | EPOLLOUT,
+				                  .data.ptr = c };
 			return epoll_ctl(d->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev) < 0 ? -errno : 0;
 		}
 		c->out_pos += (size_t)n;
@@ -224,8 +227,10 @@ static int read_in(struct wtsd *d, struct client *c)
 			c->in_cap = cap;
 		}
 		ssize_t n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
-		if (n == 0)
-			return -ECONNRESET;
+		if (n == 0) {
+			c->eof = true;
+			break;
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -254,7 +259,11 @@ static int read_in(struct wtsd *d, struct client *c)
 	}
 	memmove(c->in, c->in + off, c->in_len - off);
 	c->in_len -= off;
-	return c->out_len ? flush_out(d, c) : 0;
+	int r = c->out_len ? flush_out(d, c) : 0;
+	/* After the client's shutdown: close once every reply is out. */
+	if (r == 0 && c->eof && !c->out_len)
+		return -ECONNRESET;
+	return r;
 }
 
 void wtsd_control_event(struct wtsd *d, void *tag, uint32_t events)
@@ -265,9 +274,12 @@ void wtsd_control_event(struct wtsd *d, void *tag, uint32_t events)
 	}
 	struct client *c = tag;
 	int r = 0;
-	if (events & EPOLLOUT)
+	if (events & EPOLLOUT) {
 		r = flush_out(d, c);
-	if (r == 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		if (r == 0 && c->eof && !c->out_len)
+			r = -ECONNRESET;
+	}
+	if (r == 0 && !c->eof && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		r = read_in(d, c);
 	if (r < 0) {
 		if (r == -EBADMSG || r == -EMSGSIZE)

@@ -4,8 +4,8 @@
  * Authorisation follows Windows' default session permissions (reference §3.8): every user may
  * enumerate and query sessions (Users hold Query Information); process lists show other users'
  * processes only to privileged callers (root or the admin group), as Windows shows them only to
- * administrators; a process may be terminated by a privileged caller or by the user logged on in
- * the process's session; creating sessions and spawning into them are privileged.
+ * administrators; a process may be terminated by a privileged caller or by its own user (see
+ * h_process_terminate); creating sessions and spawning into them are privileged.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -166,6 +166,7 @@ static uint32_t h_process_session(struct wtsd *d, const struct wtsd_peer *peer,
 		return r == -ESRCH || r == -ENOENT ? ERROR_INVALID_PARAMETER : owts_errno_to_win32(r);
 	owts_write_u32(reply, id);
 	owts_write_u8(reply, d->reg.cg.enabled);
+	owts_write_str(reply, d->reg.cg.enabled ? d->reg.cg.base : "");
 	return ERROR_SUCCESS;
 }
 
@@ -179,15 +180,17 @@ static uint32_t h_process_terminate(struct wtsd *d, const struct wtsd_peer *peer
 		return ERROR_INVALID_PARAMETER;
 	if (pid == 0 || pid > INT32_MAX)
 		return ERROR_INVALID_PARAMETER;
+	struct wtsd_proc p;
 	uint32_t id;
-	int r = wtsd_registry_process_session(&d->reg, (pid_t)pid, &id);
-	if (r < 0)
+	if (wtsd_procscan_one("/proc", pid, 0, &p) < 0 ||
+	    wtsd_registry_process_session(&d->reg, (pid_t)pid, &id) < 0)
 		return ERROR_INVALID_PARAMETER;
-	const struct wtsd_session *s = wtsd_registry_find(&d->reg, id);
-	bool owner = s && id != OWTS_SESSION_SERVICES && s->rec.uid == peer->uid;
-	if (!peer->privileged && !owner) {
-		WLog_INFO(TAG, "uid %u may not terminate pid %u of session %u", (unsigned)peer->uid,
-		          pid, id);
+	/* As TerminateProcess needs PROCESS_TERMINATE, which a process's DACL grants its own user:
+	 * a user ends their own processes in any session, never another user's (not even a root
+	 * process in their session); privileged callers end any process. */
+	if (!peer->privileged && p.uid != peer->uid) {
+		WLog_INFO(TAG, "uid %u may not terminate pid %u (uid %u) of session %u",
+		          (unsigned)peer->uid, pid, p.uid, id);
 		return ERROR_ACCESS_DENIED;
 	}
 	if (pid == 1 || (pid_t)pid == getpid())

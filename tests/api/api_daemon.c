@@ -27,6 +27,8 @@
 
 #include "api_common.h"
 
+#define PROTO 2 /* OWTS_PROTO_VERSION of src/common/owts_wire.h */
+
 enum fake { HANG_UP, GARBAGE, WRONG_OP };
 
 struct fake_server {
@@ -49,7 +51,7 @@ static void *serve_once(void *arg)
 		(void)!write(c, junk, sizeof(junk));
 	} else if (f->mode == WRONG_OP) {
 		/* A well-formed reply to another operation. */
-		uint8_t reply[20] = { 20, 0, 0, 0, 1, 0, 6, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0 };
+		uint8_t reply[20] = { 20, 0, 0, 0, PROTO, 0, 6, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0 };
 		(void)!write(c, reply, sizeof(reply));
 	}
 	close(c);
@@ -138,24 +140,31 @@ static void send_hostile(const uint8_t *buf, size_t len)
 static void test_hostile_clients(void **state)
 {
 	(void)state;
-	/* Wrong version, a length below the header, a length beyond the request limit. */
+	/* Wrong version (9), a length below the header, a length beyond the request limit. */
 	const uint8_t bad_version[16] = { 16, 0, 0, 0, 9, 0, 1, 0 };
-	const uint8_t short_len[16] = { 3, 0, 0, 0, 1, 0, 1, 0 };
-	const uint8_t huge[16] = { 0, 0, 0, 1, 1, 0, 1, 0 };
+	const uint8_t short_len[16] = { 3, 0, 0, 0, PROTO, 0, 1, 0 };
+	const uint8_t huge[16] = { 0, 0, 0, 1, PROTO, 0, 1, 0 };
 	send_hostile(bad_version, sizeof(bad_version));
 	send_hostile(short_len, sizeof(short_len));
 	send_hostile(huge, sizeof(huge));
 	/* A truncated body and an unknown operation get error replies, not a crash. */
-	const uint8_t unknown_op[16] = { 16, 0, 0, 0, 1, 0, 0xEE, 0x7E, 5, 0, 0, 0 };
+	const uint8_t unknown_op[16] = { 16, 0, 0, 0, PROTO, 0, 0xEE, 0x7E, 5, 0, 0, 0 };
 	int fd = raw_connect();
 	assert_int_equal(send(fd, unknown_op, 16, 0), 16);
 	uint8_t reply[64];
 	assert_int_equal(recv(fd, reply, 16, MSG_WAITALL), 16);
 	assert_int_equal(reply[12], 1); /* ERROR_INVALID_FUNCTION */
-	const uint8_t query_no_body[16] = { 16, 0, 0, 0, 1, 0, 2, 0, 6, 0, 0, 0 };
+	const uint8_t query_no_body[16] = { 16, 0, 0, 0, PROTO, 0, 2, 0, 6, 0, 0, 0 };
 	assert_int_equal(send(fd, query_no_body, 16, 0), 16);
 	assert_int_equal(recv(fd, reply, 16, MSG_WAITALL), 16);
 	assert_int_equal(reply[12], 87); /* ERROR_INVALID_PARAMETER */
+	close(fd);
+	/* A client that sends a request and shuts its side down still gets the reply. */
+	fd = raw_connect();
+	assert_int_equal(send(fd, query_no_body, 16, 0), 16);
+	assert_int_equal(shutdown(fd, SHUT_WR), 0);
+	assert_int_equal(recv(fd, reply, 16, MSG_WAITALL), 16);
+	assert_int_equal(recv(fd, reply, 16, 0), 0); /* then wtsd closes */
 	close(fd);
 	/* A client that connects and goes away without a word. */
 	close(raw_connect());

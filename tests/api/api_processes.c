@@ -150,6 +150,38 @@ static void test_unprivileged_enumeration(void **state)
 	assert_int_equal(api_as_nobody(nobody_enumerates, NULL), 0);
 }
 
+/* A process root moved into a child cgroup of the session's stays in the session. */
+static void test_sub_cgroup(void **state)
+{
+	(void)state;
+	char path[512], line[512] = "";
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)child);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) && strncmp(line, "0::", 3) != 0)
+		;
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	const char *mounts[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+	char sub[700] = "";
+	for (int i = 0; i < 2 && !sub[0]; i++) {
+		snprintf(path, sizeof(path), "%s%s/cgroup.procs", mounts[i], line + 3);
+		if (access(path, F_OK) == 0)
+			snprintf(sub, sizeof(sub), "%s%s/app", mounts[i], line + 3);
+	}
+	assert_true(sub[0]);
+	assert_int_equal(api_run("mkdir -p %s && echo %d > %s/cgroup.procs", sub, (int)child, sub), 0);
+	assert_int_equal(session_of(child), session);
+	DWORD level = 0, n = 0;
+	PWTS_PROCESS_INFOA p = NULL;
+	assert_true(WTSEnumerateProcessesExA(NULL, &level, session, (LPSTR *)&p, &n));
+	bool seen = false;
+	for (DWORD i = 0; i < n; i++)
+		seen = seen || (pid_t)p[i].ProcessId == child;
+	assert_true(WTSFreeMemoryExA(WTSTypeProcessInfoLevel0, p, n));
+	assert_true(seen);
+}
+
 static int nobody_terminates(void *ctx)
 {
 	pid_t victim = *(pid_t *)ctx;
@@ -249,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_enumerate_session_filter),
 		cmocka_unit_test(test_enumerate_all),
 		cmocka_unit_test(test_unprivileged_enumeration),
+		cmocka_unit_test(test_sub_cgroup),
 		cmocka_unit_test(test_terminate_permissions),
 		cmocka_unit_test(test_program_sees_its_session),
 		cmocka_unit_test(test_create_unprivileged),

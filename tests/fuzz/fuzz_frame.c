@@ -50,6 +50,9 @@ static void parse_bodies(const uint8_t *body, size_t len)
 	owts_reader_init(&r, body, len);
 	(void)owts_read_u32(&r);
 	(void)owts_read_u8(&r);
+	owts_read_str(&r, str, sizeof(str));
+	(void)owts_reader_done(&r);
+	owts_reader_init(&r, body, len);
 	(void)owts_read_u16(&r);
 	(void)owts_read_u64(&r);
 	(void)owts_reader_done(&r);

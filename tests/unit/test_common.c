@@ -61,11 +61,11 @@ static void test_frame_malformed(void **state)
 {
 	(void)state;
 	struct owts_frame f;
-	uint8_t h[16] = { 16, 0, 0, 0, 1, 0, 1, 0 };
+	uint8_t h[16] = { 16, 0, 0, 0, OWTS_PROTO_VERSION, 0, 1, 0 };
 	assert_int_equal(owts_frame_decode(h, 16, &f), 16);
-	h[4] = 2; /* version */
+	h[4] = OWTS_PROTO_VERSION + 1; /* version */
 	assert_int_equal(owts_frame_decode(h, 16, &f), -EBADMSG);
-	h[4] = 1;
+	h[4] = OWTS_PROTO_VERSION;
 	h[0] = 15; /* shorter than the header */
 	assert_int_equal(owts_frame_decode(h, 16, &f), -EBADMSG);
 	h[0] = 0, h[3] = 0x10; /* beyond OWTS_FRAME_MAX */

@@ -40,12 +40,7 @@
 #define OPENWTS_CCHANNEL_H
 
 /* See <pchannel.h>: lets -DUNICODE builds include this header first. */
-#ifdef UNICODE
-#undef UNICODE
-#define UNICODE UNICODE
-#endif
-
-#include <stdio.h> /* see <pchannel.h> */
+#include <openwts/prologue.h> /* -DUNICODE and <stdio.h> before WinPR */
 
 #include <winpr/wtypes.h>
 #include <winpr/wtsapi.h>

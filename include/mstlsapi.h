@@ -31,13 +31,7 @@
 #ifndef OPENWTS_MSTLSAPI_H
 #define OPENWTS_MSTLSAPI_H
 
-/* -DUNICODE (a macro expanding to 1) breaks WinPR's `typedef WCHAR UNICODE`; a macro expanding to
- * itself keeps #ifdef UNICODE true and the typedef valid. Effective when this is the first header
- * to include <winpr/wtypes.h>; <windows.h> does the same. */
-#ifdef UNICODE
-#undef UNICODE
-#define UNICODE UNICODE
-#endif
+#include <openwts/prologue.h>
 
 #include <winpr/wtypes.h>
 #include <winpr/error.h>

@@ -21,17 +21,7 @@
 #ifndef OPENWTS_PCHANNEL_H
 #define OPENWTS_PCHANNEL_H
 
-/* -DUNICODE (a macro expanding to 1) breaks WinPR's `typedef WCHAR UNICODE`; a macro expanding to
- * itself keeps #ifdef UNICODE true and the typedef valid. Effective when this is the first header
- * to include <winpr/wtypes.h>; <windows.h> does the same. */
-#ifdef UNICODE
-#undef UNICODE
-#define UNICODE UNICODE
-#endif
-
-/* WinPR's headers use FILE without including <stdio.h>; under strict ISO C (-std=c11) nothing else
- * declares it. */
-#include <stdio.h>
+#include <openwts/prologue.h> /* -DUNICODE and <stdio.h> before WinPR */
 
 #include <winpr/wtypes.h>
 #include <winpr/wtsapi.h>

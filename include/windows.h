@@ -37,14 +37,7 @@
 #ifndef OPENWTS_WINDOWS_H
 #define OPENWTS_WINDOWS_H
 
-/* See "UNICODE" above; a self-referencing macro is still "defined" for #ifdef. */
-#ifdef UNICODE
-#undef UNICODE
-#define UNICODE UNICODE
-#endif
-
-/* WinPR's string and file headers use FILE without including <stdio.h> (see <pchannel.h>). */
-#include <stdio.h>
+#include <openwts/prologue.h> /* -DUNICODE and <stdio.h> before WinPR */
 
 #include <winpr/winpr.h>
 #include <winpr/wtypes.h>

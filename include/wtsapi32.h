@@ -6,7 +6,7 @@
  * lacks or gets wrong (see docs/internals/headers.md):
  *   - WTS_INFO_CLASS 30/31, WTS_TYPE_CLASS 3/4, WTS_VIRTUAL_CLASS 4;
  *   - WTS_SECURITY_CURRENT_USER_ACCESS (WinPR's macro does not compile);
- *   - WINSTATIONNAME/DOMAIN/... constants that WinPR omits;
+ *   - LOGONID_CURRENT, SERVERNAME_CURRENT (winternl.h) and WTS_SESSION_DESKTOP_READY;
  *   - WTSINFO*.CurrentTime, which WinPR names _CurrentTime (WinPR's own mapping on Windows);
  *   - ProcessIdToSessionId (kernel32), which WinPR does not provide.
  * Including <winpr/wtsapi.h> before or after this header is harmless: its include guard makes the
@@ -17,14 +17,7 @@
 #ifndef OPENWTS_WTSAPI32_H
 #define OPENWTS_WTSAPI32_H
 
-/* See <windows.h>: -DUNICODE (a macro expanding to 1) would break WinPR's UNICODE typedef. */
-#ifdef UNICODE
-#undef UNICODE
-#define UNICODE UNICODE
-#endif
-
-/* WinPR's headers use FILE without including <stdio.h>. */
-#include <stdio.h>
+#include <openwts/prologue.h> /* -DUNICODE and <stdio.h> before WinPR */
 
 #include <winpr/wtypes.h>
 #include <winpr/wtsapi.h>

@@ -9,6 +9,7 @@
 #ifndef OPENWTS_KERNEL32_H
 #define OPENWTS_KERNEL32_H
 
+#include <openwts/prologue.h>
 #include <winpr/wtypes.h>
 
 #ifdef __cplusplus

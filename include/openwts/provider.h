@@ -11,6 +11,7 @@
 #ifndef OPENWTS_PROVIDER_H
 #define OPENWTS_PROVIDER_H
 
+#include <openwts/prologue.h>
 #include <winpr/wtsapi.h>
 
 #ifdef __cplusplus

@@ -1,14 +1,16 @@
 /*
  * wts_server.c — WTSOpenServer(Ex)A/W and WTSCloseServer.
  *
- * Only the local host is served until remote servers come: NULL, "", "localhost", "." and the
- * host's name (short or fully qualified, any case) open a handle on the local wtsd; any other
+ * Only the local host is served until remote servers come: NULL, "", ".", "localhost",
+ * 127.0.0.1, ::1 and the host's name (fully qualified or its first label, any case) open a handle
+ * on the local wtsd; any other
  * name fails at once with NULL and ERROR_NOT_SUPPORTED rather than returning a handle that fails
  * on first use (reference §10: callers cannot rely on anything but NULL + last error).
  * Opening does not contact wtsd, as on Windows; the first call on the handle does.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -16,21 +18,22 @@
 
 #include "wts_private.h"
 
+/* Local: "", ".", "localhost", the loopback addresses, and the host's name in full or as its
+ * first label (the NetBIOS-style name), compared without case. */
 static bool is_local_name(const char *name)
 {
-	if (!*name || strcasecmp(name, "localhost") == 0 || strcmp(name, ".") == 0)
-		return true;
+	static const char *const fixed[] = { "", ".", "localhost", "127.0.0.1", "::1" };
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (strcasecmp(name, fixed[i]) == 0)
+			return true;
 	char host[256];
 	if (gethostname(host, sizeof(host)) < 0)
 		return false;
 	host[sizeof(host) - 1] = '\0';
 	if (strcasecmp(name, host) == 0)
 		return true;
-	/* NetBIOS-style short name of a fully qualified host name, and the reverse. */
-	size_t short_len = strcspn(host, ".");
-	size_t name_short = strcspn(name, ".");
-	return short_len == name_short && strncasecmp(name, host, short_len) == 0 &&
-	       (name[name_short] == '\0' || host[short_len] == '\0');
+	size_t label = strcspn(host, ".");
+	return strlen(name) == label && strncasecmp(name, host, label) == 0;
 }
 
 static HANDLE open_server(const void *pServerName, bool wide)

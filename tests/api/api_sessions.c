@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,7 +29,7 @@ static void test_open_local_names(void **state)
 	(void)state;
 	char host[256];
 	assert_int_equal(gethostname(host, sizeof(host)), 0);
-	const char *names[] = { NULL, "", "localhost", "LOCALHOST", ".", host };
+	const char *names[] = { NULL, "", "localhost", "LOCALHOST", ".", "127.0.0.1", "::1", host };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		HANDLE h = WTSOpenServerA((LPSTR)names[i]);
 		assert_non_null(h);
@@ -43,6 +44,13 @@ static void test_open_local_names(void **state)
 		assert_false(WTSEnumerateSessionsA(h, 0, 1, &info, &count));
 		assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
 		assert_null(info);
+	}
+	/* A longer name that merely starts with the host's name is another host. */
+	char other[300];
+	snprintf(other, sizeof(other), "%s.elsewhere.invalid", host);
+	if (!strchr(host, '.')) {
+		assert_null(WTSOpenServerA(other));
+		assert_int_equal(GetLastError(), ERROR_NOT_SUPPORTED);
 	}
 	WCHAR local[] = { 'l', 'o', 'c', 'a', 'l', 'h', 'o', 's', 't', 0 };
 	HANDLE h = WTSOpenServerExW(local);

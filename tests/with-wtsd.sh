@@ -40,23 +40,19 @@ fi
 # Session cgroups of this instance (wtsd logs where): kill what is left, then remove them.
 cg=$(sed -n 's/.*sessions live under cgroup \([^ ]*\).*/\1/p' "$dir/wtsd.log" | head -n 1)
 if [ -n "$cg" ] && [ -d "$cg" ]; then
-	for s in "$cg"/session-*; do
-		[ -d "$s" ] || continue
-		echo 1 >"$s/cgroup.kill" 2>/dev/null
-		sleep 0.1
-		find "$s" -depth -type d -exec rmdir {} \; 2>/dev/null ||
-			{ sleep 0.3; find "$s" -depth -type d -exec rmdir {} \; 2>/dev/null; }
-	done
+	# cgroup.kill of the parent kills the whole subtree at once.
+	echo 1 >"$cg/cgroup.kill" 2>/dev/null
+	find "$cg" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null ||
+		{ sleep 0.3; find "$cg" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null; }
 	rmdir "$cg" 2>/dev/null
 fi
 # Instances the command started itself (restart tests) leave their own cgroup trees: remove the
 # ones that appeared during the run, once empty.
 for cg in $(ls -d $(for r in $cgroots; do echo "$r/openwts-*"; done) 2>/dev/null); do
 	case "$before" in *"$cg"*) continue ;; esac
-	for s in "$cg"/session-*; do
-		[ -d "$s" ] && echo 1 >"$s/cgroup.kill" 2>/dev/null
-	done
-	find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null
+	echo 1 >"$cg/cgroup.kill" 2>/dev/null
+	find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null ||
+		{ sleep 0.3; find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null; }
 done
 rm -rf "$dir"
 [ $rc -eq 0 ] && [ $wrc -ne 0 ] && rc=98

@@ -63,21 +63,33 @@ int owts_cgroup_session(const char *cgroup_path, const char *base, uint32_t *ses
 	return 0;
 }
 
+bool owts_cgroup_find(const char *text, size_t len, const char **path, size_t *plen)
+{
+	const char *s = text, *end = text + len;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *eol = nl ? nl : end;
+		if (eol - s >= 3 && memcmp(s, "0::", 3) == 0) {
+			*path = s + 3;
+			*plen = (size_t)(eol - s - 3);
+			return true;
+		}
+		s = eol + 1;
+	}
+	return false;
+}
+
 int owts_cgroup_parse(const char *text, size_t len, char *path, size_t size)
 {
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		if (eol - p >= 3 && p[0] == '0' && p[1] == ':' && p[2] == ':') {
-			size_t n = (size_t)(eol - p - 3);
-			if (n >= size)
-				return -ENAMETOOLONG;
-			memcpy(path, p + 3, n);
-			path[n] = '\0';
-			return 0;
-		}
-		p = eol + 1;
-	}
-	return -ENOENT;
+	const char *found;
+	size_t n;
+	if (!text || !path || size == 0)
+		return -EINVAL;
+	if (!owts_cgroup_find(text, len, &found, &n))
+		return -ENOENT;
+	if (n >= size)
+		return -ENAMETOOLONG;
+	memcpy(path, found, n);
+	path[n] = '\0';
+	return 0;
 }

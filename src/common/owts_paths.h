@@ -12,6 +12,7 @@
 #ifndef OWTS_PATHS_H
 #define OWTS_PATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,8 +37,16 @@ int owts_cgroup_session(const char *cgroup_path, const char *base, uint32_t *ses
 
 
 /*
+ * Finds the "0::" line (cgroup v2) in the contents of a /proc/<pid>/cgroup file (hybrid hosts
+ * list v1 hierarchies too) and points [*path, *path + *len) at its path. Returns false without
+ * such a line.
+ */
+bool owts_cgroup_find(const char *text, size_t len, const char **path, size_t *plen);
+
+/*
  * Finds the cgroup v2 path ("0::<path>" line) in the contents of a /proc/<pid>/cgroup file and
- * copies it to path. Returns 0, -ENOENT without such a line, -ENAMETOOLONG if it does not fit.
+ * copies it to path. Returns 0, -ENOENT without such a line, -ENAMETOOLONG if it does not fit,
+ * -EINVAL for NULL arguments or an empty destination.
  */
 int owts_cgroup_parse(const char *text, size_t len, char *path, size_t size);
 

@@ -24,6 +24,7 @@
 #define _GNU_SOURCE /* getdents64, memrchr */
 #endif
 
+#include "owts_paths.h"
 #include "procscan.h"
 
 #include <dirent.h>
@@ -340,42 +341,6 @@ static void status_parse(const char *buf, size_t len, struct wtsd_proc *p)
 	}
 }
 
-/* Finds the "0::" line of cgroup file contents; sets [*path, *path + *plen) to its path part. */
-static bool cgroup_find(const char *text, size_t len, const char **path, size_t *plen)
-{
-	const char *s = text, *end = text + len;
-
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *eol = nl ? nl : end;
-
-		if (eol - s >= 3 && memcmp(s, "0::", 3) == 0) {
-			*path = s + 3;
-			*plen = (size_t)(eol - s - 3);
-			return true;
-		}
-		s = eol + 1;
-	}
-	return false;
-}
-
-/* Documented in procscan.h. */
-int wtsd_cgroup_parse(const char *text, size_t len, char *path, size_t path_size)
-{
-	const char *found;
-	size_t n;
-
-	if (!text || !path || path_size == 0)
-		return -EINVAL;
-	if (!cgroup_find(text, len, &found, &n))
-		return -ENOENT;
-	if (n >= path_size)
-		return -ENAMETOOLONG;
-	memcpy(path, found, n);
-	path[n] = '\0';
-	return 0;
-}
-
 /* Stores a cgroup path into p, cutting a too-long one after its last fitting '/' (ancestor). */
 static void cgroup_store(struct wtsd_proc *p, const char *path, size_t n)
 {
@@ -411,7 +376,7 @@ static int cgroup_read(int rootfd, struct pid_path *pp, char *buf, size_t size, 
 		const char *nl = memrchr(buf, '\n', len);
 		len = nl ? (size_t)(nl - buf) + 1 : 0;
 	}
-	if (cgroup_find(buf, len, &path, &n))
+	if (owts_cgroup_find(buf, len, &path, &n))
 		cgroup_store(p, path, n);
 	return 0;
 }
@@ -604,7 +569,7 @@ int wtsd_procscan_parse(int level, const char *stat, size_t stat_len, const char
 		status_parse(status, status_len, &p);
 	const char *path;
 	size_t n;
-	if (cgroup_find(cgroup, cgroup_len, &path, &n))
+	if (owts_cgroup_find(cgroup, cgroup_len, &path, &n))
 		cgroup_store(&p, path, n);
 	*out = p;
 	return 0;

@@ -125,17 +125,6 @@ int wtsd_procscan_ex(const char *proc_root, int level, unsigned flags, wtsd_proc
  */
 int wtsd_procscan_one(const char *proc_root, uint32_t pid, int level, struct wtsd_proc *out);
 
-/*
- * Extracts the cgroup v2 path from text, the contents (len bytes, need not be NUL-terminated) of
- * a /proc/<pid>/cgroup file: the rest of the line that starts with "0::". Hybrid hosts also list
- * v1 hierarchies ("4:memory:/x"), which are ignored. On success path receives the NUL-terminated
- * path (possibly "" for an empty line).
- *
- * Returns 0, -ENOENT if there is no "0::" line, -ENAMETOOLONG if the path does not fit into
- * path_size bytes including the NUL, or -EINVAL for NULL text/path or path_size 0. path is
- * written only on success.
- */
-int wtsd_cgroup_parse(const char *text, size_t len, char *path, size_t path_size);
 
 /*
  * Parses the contents of a process's stat, status (level 1 only) and cgroup files, as the scan

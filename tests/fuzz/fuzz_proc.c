@@ -34,7 +34,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t id;
 		(void)owts_cgroup_session(path, "openwts", &id);
 	}
-	char cg[256];
-	(void)wtsd_cgroup_parse(parts[2], lens[2], cg, sizeof(cg));
 	return 0;
 }

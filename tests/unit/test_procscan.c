@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "owts_paths.h"
 #include "procscan.h"
 
 #define HYBRID_CGROUP                                                                              \
@@ -153,7 +154,7 @@ static uint64_t ticks(uint64_t n)
 	return n * 10000000ull / (uint64_t)sysconf(_SC_CLK_TCK);
 }
 
-/* --- wtsd_cgroup_parse ------------------------------------------------------------------- */
+/* --- owts_cgroup_parse ------------------------------------------------------------------- */
 
 static void test_cgroup_v2_only(void **state)
 {
@@ -161,12 +162,12 @@ static void test_cgroup_v2_only(void **state)
 	char path[256];
 
 	(void)state;
-	assert_int_equal(wtsd_cgroup_parse(text, sizeof(text) - 1, path, sizeof(path)), 0);
+	assert_int_equal(owts_cgroup_parse(text, sizeof(text) - 1, path, sizeof(path)), 0);
 	assert_string_equal(path, "/user.slice/user-1000.slice/session-2.scope");
 	/* No trailing newline, and a length that stops before the NUL. */
-	assert_int_equal(wtsd_cgroup_parse("0::/x.scope", 11, path, sizeof(path)), 0);
+	assert_int_equal(owts_cgroup_parse("0::/x.scope", 11, path, sizeof(path)), 0);
 	assert_string_equal(path, "/x.scope");
-	assert_int_equal(wtsd_cgroup_parse("0::/x.scopeJUNK", 11, path, sizeof(path)), 0);
+	assert_int_equal(owts_cgroup_parse("0::/x.scopeJUNK", 11, path, sizeof(path)), 0);
 	assert_string_equal(path, "/x.scope");
 }
 
@@ -176,10 +177,10 @@ static void test_cgroup_hybrid(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    wtsd_cgroup_parse(HYBRID_CGROUP, strlen(HYBRID_CGROUP), path, sizeof(path)), 0);
+	    owts_cgroup_parse(HYBRID_CGROUP, strlen(HYBRID_CGROUP), path, sizeof(path)), 0);
 	assert_string_equal(path, "/user.slice/user-1000.slice/session-3.scope");
 	/* The v2 line first, v1 lines after it. */
-	assert_int_equal(wtsd_cgroup_parse("0::/\n4:memory:/m\n", 17, path, sizeof(path)), 0);
+	assert_int_equal(owts_cgroup_parse("0::/\n4:memory:/m\n", 17, path, sizeof(path)), 0);
 	assert_string_equal(path, "/");
 }
 
@@ -189,9 +190,9 @@ static void test_cgroup_missing(void **state)
 	char path[16] = "untouched";
 
 	(void)state;
-	assert_int_equal(wtsd_cgroup_parse(v1, sizeof(v1) - 1, path, sizeof(path)), -ENOENT);
-	assert_int_equal(wtsd_cgroup_parse("", 0, path, sizeof(path)), -ENOENT);
-	assert_int_equal(wtsd_cgroup_parse("0:", 2, path, sizeof(path)), -ENOENT);
+	assert_int_equal(owts_cgroup_parse(v1, sizeof(v1) - 1, path, sizeof(path)), -ENOENT);
+	assert_int_equal(owts_cgroup_parse("", 0, path, sizeof(path)), -ENOENT);
+	assert_int_equal(owts_cgroup_parse("0:", 2, path, sizeof(path)), -ENOENT);
 	assert_string_equal(path, "untouched");
 }
 
@@ -200,9 +201,9 @@ static void test_cgroup_too_long(void **state)
 	char path[8] = "keep";
 
 	(void)state;
-	assert_int_equal(wtsd_cgroup_parse("0::/1234567\n", 12, path, sizeof(path)), -ENAMETOOLONG);
+	assert_int_equal(owts_cgroup_parse("0::/1234567\n", 12, path, sizeof(path)), -ENAMETOOLONG);
 	assert_string_equal(path, "keep");
-	assert_int_equal(wtsd_cgroup_parse("0::/123456\n", 11, path, sizeof(path)), 0);
+	assert_int_equal(owts_cgroup_parse("0::/123456\n", 11, path, sizeof(path)), 0);
 	assert_string_equal(path, "/123456");
 }
 
@@ -211,9 +212,9 @@ static void test_cgroup_invalid(void **state)
 	char path[8];
 
 	(void)state;
-	assert_int_equal(wtsd_cgroup_parse(NULL, 0, path, sizeof(path)), -EINVAL);
-	assert_int_equal(wtsd_cgroup_parse("0::/\n", 5, NULL, 8), -EINVAL);
-	assert_int_equal(wtsd_cgroup_parse("0::/\n", 5, path, 0), -EINVAL);
+	assert_int_equal(owts_cgroup_parse(NULL, 0, path, sizeof(path)), -EINVAL);
+	assert_int_equal(owts_cgroup_parse("0::/\n", 5, NULL, 8), -EINVAL);
+	assert_int_equal(owts_cgroup_parse("0::/\n", 5, path, 0), -EINVAL);
 }
 
 /* --- wtsd_procscan_one on the fake tree -------------------------------------------------- */
@@ -408,7 +409,7 @@ static void check_self(const struct wtsd_proc *p, int level)
 	if (fd >= 0) {
 		n = read(fd, text, sizeof(text));
 		close(fd);
-		if (n > 0 && wtsd_cgroup_parse(text, (size_t)n, cg, sizeof(cg)) == 0)
+		if (n > 0 && owts_cgroup_parse(text, (size_t)n, cg, sizeof(cg)) == 0)
 			assert_string_equal(p->cgroup, cg);
 	}
 	if (level == WTSD_PROCSCAN_LEVEL1) {

@@ -215,9 +215,43 @@ static bool gone(pid_t pid)
 	return false;
 }
 
+/* As uid 65534 in session 0: end a process of its own there. */
+static int nobody_terminates_own_in_services(void *ctx)
+{
+	(void)ctx;
+	pid_t mine = fork();
+	if (mine == 0) {
+		pause();
+		_exit(0);
+	}
+	if (!WTSTerminateProcess(NULL, (DWORD)mine, 0))
+		return 1;
+	int status;
+	return waitpid(mine, &status, 0) == mine && WIFSIGNALED(status) ? 0 : 2;
+}
+
+/* Moves pid into the cgroup of the session (found through the leader). */
+static void move_into_session(pid_t pid)
+{
+	char path[512], line[512] = "";
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)leader);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) && strncmp(line, "0::", 3) != 0)
+		;
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	assert_int_equal(api_run("for m in /sys/fs/cgroup/unified /sys/fs/cgroup; do "
+	                         "[ -f $m%s/cgroup.procs ] && echo %d > $m%s/cgroup.procs && exit 0; "
+	                         "done; exit 1",
+	                         line + 3, (int)pid, line + 3),
+	                 0);
+}
+
 static void test_terminate_permissions(void **state)
 {
 	(void)state;
+	int status;
 	/* A root process in session 0: uid 65534 may not terminate it. */
 	pid_t root_child = fork();
 	if (root_child == 0) {
@@ -226,12 +260,24 @@ static void test_terminate_permissions(void **state)
 	}
 	assert_int_equal(api_as_nobody(nobody_terminates, &root_child), 0);
 	assert_false(gone(root_child) && kill(root_child, 0) != 0);
+	/* Not even a root process inside uid 65534's own session. */
+	pid_t root_in_session = fork();
+	if (root_in_session == 0) {
+		pause();
+		_exit(0);
+	}
+	move_into_session(root_in_session);
+	assert_int_equal(session_of(root_in_session), session);
+	assert_int_equal(api_as_nobody(nobody_terminates, &root_in_session), 0);
+	assert_true(WTSTerminateProcess(NULL, (DWORD)root_in_session, 0));
+	assert_int_equal(waitpid(root_in_session, &status, 0), root_in_session);
+	/* A user ends their own processes, in session 0 too. */
+	assert_int_equal(api_as_nobody(nobody_terminates_own_in_services, NULL), 0);
 	/* The user of the session may terminate a process of it. */
 	assert_int_equal(api_as_nobody(nobody_terminates_own, &grandchild), 0);
 	assert_true(gone(grandchild));
 	/* A privileged caller may terminate any process. */
 	assert_true(WTSTerminateProcess(NULL, (DWORD)root_child, 9));
-	int status;
 	assert_int_equal(waitpid(root_child, &status, 0), root_child);
 	assert_true(WIFSIGNALED(status));
 	assert_true(WTSTerminateProcess(NULL, (DWORD)daemonized, 0));

@@ -10,8 +10,6 @@ set -u
 wtsd=$1
 shift
 dir=$(mktemp -d /tmp/openwts-test.XXXXXX) || exit 99
-cgroots="/sys/fs/cgroup/unified /sys/fs/cgroup"
-before=$(ls -d $(for r in $cgroots; do echo "$r/openwts-*"; done) 2>/dev/null)
 chmod 0777 "$dir"
 sock="$dir/wtsd.sock"
 "$wtsd" --foreground --socket "$sock" --state-dir "$dir/state" >"$dir/wtsd.log" 2>&1 &
@@ -46,14 +44,6 @@ if [ -n "$cg" ] && [ -d "$cg" ]; then
 		{ sleep 0.3; find "$cg" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null; }
 	rmdir "$cg" 2>/dev/null
 fi
-# Instances the command started itself (restart tests) leave their own cgroup trees: remove the
-# ones that appeared during the run, once empty.
-for cg in $(ls -d $(for r in $cgroots; do echo "$r/openwts-*"; done) 2>/dev/null); do
-	case "$before" in *"$cg"*) continue ;; esac
-	echo 1 >"$cg/cgroup.kill" 2>/dev/null
-	find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null ||
-		{ sleep 0.3; find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null; }
-done
 rm -rf "$dir"
 [ $rc -eq 0 ] && [ $wrc -ne 0 ] && rc=98
 exit $rc

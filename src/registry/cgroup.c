@@ -89,15 +89,38 @@ static void session_dir(uint32_t id, char *out, size_t size)
 	snprintf(out, size, "session-%u", id);
 }
 
+/* Re-creates and reopens <mount>/<base> after someone removed it under us. */
+static int reopen_base(struct wtsd_cgroup *cg)
+{
+	int mfd = open(cg->mount, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (mfd < 0)
+		return -errno;
+	int r = 0;
+	if (mkdirat(mfd, cg->base, 0755) < 0 && errno != EEXIST)
+		r = -errno;
+	int fd = r == 0 ? openat(mfd, cg->base, O_DIRECTORY | O_RDONLY | O_CLOEXEC) : -1;
+	if (r == 0 && fd < 0)
+		r = -errno;
+	close(mfd);
+	if (r == 0) {
+		close(cg->root_fd);
+		cg->root_fd = fd;
+	}
+	return r;
+}
+
 int wtsd_cgroup_create(struct wtsd_cgroup *cg, uint32_t session_id)
 {
 	if (!cg->enabled)
 		return -EOPNOTSUPP;
 	char dir[32];
 	session_dir(session_id, dir, sizeof(dir));
-	if (mkdirat(cg->root_fd, dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	int r = mkdirat(cg->root_fd, dir, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	/* An emptied base cgroup may have been removed by an administrator: make it again. */
+	if (r == -ENOENT && (r = reopen_base(cg)) == 0 && mkdirat(cg->root_fd, dir, 0755) < 0 &&
+	    errno != EEXIST)
+		r = -errno;
+	return r;
 }
 
 int wtsd_cgroup_attach(struct wtsd_cgroup *cg, uint32_t session_id, pid_t pid)

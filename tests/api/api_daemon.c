@@ -180,9 +180,9 @@ static pid_t start_wtsd(const char *sock, const char *state)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
-		int null = open("/dev/null", 1);
-		dup2(null, 1);
-		dup2(null, 2);
+		int log = open(api_path("restart.log"), O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(log, 1);
+		dup2(log, 2);
 		execl(getenv("WTSD"), "wtsd", "--foreground", "--socket", sock, "--state-dir", state,
 		      (char *)NULL);
 		_exit(127);
@@ -225,6 +225,12 @@ static void test_restart_keeps_sessions(void **state)
 	uint32_t second = api_create_session(65534, NULL, NULL);
 	assert_true(second > first);
 	stop_wtsd(pid);
+	/* This instance's cgroups (its log says where) are ours to remove. */
+	assert_int_equal(api_run("cg=$(sed -n 's/.*sessions live under cgroup \\([^ ]*\\).*/\\1/p' "
+	                         "%s | head -n 1); [ -z \"$cg\" ] || { rmdir $cg/session-* && "
+	                         "rmdir $cg; }",
+	                         api_path("restart.log")),
+	                 0);
 	setenv("OPENWTS_SOCKET", saved, 1);
 	free(saved);
 }

@@ -159,17 +159,6 @@ typedef struct _LSLicense
 	UCHAR ucLicenseStatus; /* OPENWTS_LSLICENSESTATUS_* */
 } LSLicense, *LPLSLicense;
 
-/* OPENWTS_STATIC_ASSERT: as defined in <pchannel.h>. */
-#ifndef OPENWTS_STATIC_ASSERT
-#if defined(__cplusplus) && __cplusplus >= 201103L
-#define OPENWTS_STATIC_ASSERT(expr, message) static_assert(expr, message)
-#elif !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
-#define OPENWTS_STATIC_ASSERT(expr, message) _Static_assert(expr, message)
-#else
-#define OPENWTS_STATIC_ASSERT(expr, message)                                                       \
-	extern char openwts_static_assert_failed[(expr) ? 1 : -1]
-#endif
-#endif
 
 /* Layout OpenWTS commits to (x86-64 and i386 alike: no member needs more than 4-byte alignment). */
 OPENWTS_STATIC_ASSERT(sizeof(WCHAR) == 2, "WCHAR must be UTF-16");

@@ -54,22 +54,6 @@
 #error "WinPR's CHANNEL_OPTION_* values differ from Windows"
 #endif
 
-/*
- * OPENWTS_STATIC_ASSERT(expr, message): a compile-time check at file scope in C11, C++11 and, as
- * a negative-size array, older dialects. Every public OpenWTS header that needs it defines it the
- * same way.
- */
-#ifndef OPENWTS_STATIC_ASSERT
-#if defined(__cplusplus) && __cplusplus >= 201103L
-#define OPENWTS_STATIC_ASSERT(expr, message) static_assert(expr, message)
-#elif !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
-#define OPENWTS_STATIC_ASSERT(expr, message) _Static_assert(expr, message)
-#else
-#define OPENWTS_STATIC_ASSERT(expr, message)                                                       \
-	extern char openwts_static_assert_failed[(expr) ? 1 : -1]
-#endif
-#endif
-
 /* Wire and ABI sizes (reference §1): the PDU header precedes every chunk on the wire. */
 OPENWTS_STATIC_ASSERT(sizeof(CHANNEL_DEF) == 12, "CHANNEL_DEF must be 12 bytes");
 OPENWTS_STATIC_ASSERT(sizeof(CHANNEL_PDU_HEADER) == 8, "CHANNEL_PDU_HEADER must be 8 bytes");

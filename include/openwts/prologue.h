@@ -23,4 +23,17 @@
 
 #include <stdio.h>
 
+/* A compile-time check usable in C11, C++11 and older dialects (headers state the layouts they
+ * commit to with it). */
+#ifndef OPENWTS_STATIC_ASSERT
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define OPENWTS_STATIC_ASSERT(expr, message) static_assert(expr, message)
+#elif !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define OPENWTS_STATIC_ASSERT(expr, message) _Static_assert(expr, message)
+#else
+#define OPENWTS_STATIC_ASSERT(expr, message)                                                    \
+	extern char openwts_static_assert_failed[(expr) ? 1 : -1]
+#endif
+#endif
+
 #endif /* OPENWTS_PROLOGUE_H */

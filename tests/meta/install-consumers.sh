@@ -11,6 +11,11 @@ trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 pcdir=$(dirname "$(find "$tmp/prefix" -name wtsapi32.pc | head -n 1)")
 libdir=$(dirname "$(find "$tmp/prefix" -name 'libwtsapi32.so.1' | head -n 1)")
+# A library built with sanitizers needs their runtime first in the consumer too.
+san=""
+if readelf -d "$libdir/libwtsapi32.so.1" | grep -q 'libasan'; then
+	san="-fsanitize=address,undefined"
+fi
 cat >"$tmp/app.c" <<'C'
 #include <windows.h>
 #include <wtsapi32.h>
@@ -31,7 +36,7 @@ C
 PKG_CONFIG_PATH=$pcdir
 export PKG_CONFIG_PATH
 # shellcheck disable=SC2046
-cc -o "$tmp/app" "$tmp/app.c" $(pkg-config --cflags --libs wtsapi32)
+cc $san -o "$tmp/app" "$tmp/app.c" $(pkg-config --cflags --libs wtsapi32)
 OPENWTS_SOCKET=$tmp/none.sock LD_LIBRARY_PATH=$libdir "$tmp/app"
 
 mkdir -p "$tmp/cm"
@@ -43,7 +48,8 @@ find_package(OpenWTS REQUIRED)
 add_executable(app app.c)
 target_link_libraries(app PRIVATE OpenWTS::wtsapi32)
 CM
-cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_C_FLAGS="$san" \
+	>/dev/null
 cmake --build "$tmp/cm/build" >/dev/null
 OPENWTS_SOCKET=$tmp/none.sock LD_LIBRARY_PATH=$libdir "$tmp/cm/build/app"
 echo "pkg-config and find_package consumers built and ran"

@@ -187,9 +187,19 @@ static pid_t start_wtsd(const char *sock, const char *state)
 		      (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 200 && access(sock, F_OK) != 0; i++)
-		usleep(20000);
-	assert_int_equal(access(sock, F_OK), 0);
+	/* Ready when a connection is accepted: the socket file exists before listen(). */
+	assert_true(strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path));
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	bool up = false;
+	for (int i = 0; i < 500 && !up; i++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		close(fd);
+		if (!up)
+			usleep(20000);
+	}
+	assert_true(up);
 	return pid;
 }
 
@@ -207,7 +217,8 @@ static void test_restart_keeps_sessions(void **state)
 	char sock[256], st[256];
 	snprintf(sock, sizeof(sock), "%s", api_path("restart.sock"));
 	snprintf(st, sizeof(st), "%s", api_path("restart-state"));
-	char *saved = strdup(getenv("OPENWTS_SOCKET"));
+	char saved[256];
+	snprintf(saved, sizeof(saved), "%s", getenv("OPENWTS_SOCKET"));
 	setenv("OPENWTS_SOCKET", sock, 1);
 	pid_t pid = start_wtsd(sock, st);
 	uint32_t first = api_create_session(65534, NULL, NULL);
@@ -232,7 +243,6 @@ static void test_restart_keeps_sessions(void **state)
 	                         api_path("restart.log")),
 	                 0);
 	setenv("OPENWTS_SOCKET", saved, 1);
-	free(saved);
 }
 
 int main(void)

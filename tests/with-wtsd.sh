@@ -15,8 +15,8 @@ sock="$dir/wtsd.sock"
 "$wtsd" --foreground --socket "$sock" --state-dir "$dir/state" >"$dir/wtsd.log" 2>&1 &
 pid=$!
 i=0
-# Ready once wtsd logs that it listens (the socket file exists before listen()).
-while ! grep -q "listening on" "$dir/wtsd.log" 2>/dev/null; do
+# wtsd renames its socket into place once it listens: the file means ready.
+while [ ! -S "$sock" ]; do
 	i=$((i + 1))
 	if [ $i -gt 100 ] || ! kill -0 $pid 2>/dev/null; then
 		echo "with-wtsd: wtsd did not start:" >&2

@@ -65,12 +65,23 @@ int wtsd_control_open(struct wtsd *d)
 			close(probe);
 		(void)unlink(path);
 	}
+	/* Bind and listen under a temporary name, then rename: the socket appears at its path only
+	 * once it accepts connections, so nobody who sees the file gets ECONNREFUSED. */
+	struct sockaddr_un tmp = sa;
+	int n = snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s.%d", path, (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp.sun_path)) {
+		close(fd);
+		return -ENAMETOOLONG;
+	}
+	(void)unlink(tmp.sun_path);
 	mode_t old = umask(0);
-	int r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	int r = bind(fd, (struct sockaddr *)&tmp, sizeof(tmp));
 	umask(old);
 	/* Every local user may connect (0666): each request is authorised from SO_PEERCRED. */
-	if (r < 0 || chmod(path, 0666) < 0 || listen(fd, 128) < 0) {
+	if (r < 0 || chmod(tmp.sun_path, 0666) < 0 || listen(fd, 128) < 0 ||
+	    rename(tmp.sun_path, path) < 0) {
 		r = -errno;
+		(void)unlink(tmp.sun_path);
 		close(fd);
 		return r;
 	}

@@ -187,7 +187,7 @@ static pid_t start_wtsd(const char *sock, const char *state)
 		      (char *)NULL);
 		_exit(127);
 	}
-	/* Ready when a connection is accepted: the socket file exists before listen(). */
+	/* Ready when a connection is accepted. */
 	assert_true(strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path));
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	memcpy(sa.sun_path, sock, strlen(sock) + 1);

@@ -3,12 +3,16 @@
 # Without --test: building and running wtsd. With --test: also the test suite's tools.
 set -eu
 run() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-pkgs="build-essential cmake pkg-config libwinpr2-dev freerdp2-dev libsqlite3-dev
-      libsystemd-dev libssl-dev"
+# freerdp2-dev brings libfreerdp-server2 (the RDP listener); libssl-dev: OpenSSL 3 for the
+# generated TLS certificate.
+pkgs="build-essential cmake pkg-config libwinpr2-dev freerdp2-dev libfreerdp-server2-2
+      libsqlite3-dev libsystemd-dev libssl-dev"
 if [ "${1:-}" = "--test" ]; then
 	# cmocka: unit/api tests; clang + compiler-rt: libFuzzer and sanitizers; util-linux:
-	# setpriv for permission tests; binutils: nm/readelf for the export checks.
-	pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev util-linux binutils procps"
+	# setpriv for permission tests; binutils: nm/readelf for the export checks; freerdp2-x11,
+	# xvfb, xauth (only recommended by xvfb) and winpr-utils (winpr-hash): the RDP e2e tests.
+	pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev util-linux binutils procps
+	      freerdp2-x11 xvfb xauth winpr-utils"
 fi
 run env DEBIAN_FRONTEND=noninteractive apt-get update -q
 # shellcheck disable=SC2086

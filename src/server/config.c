@@ -1,6 +1,7 @@
 /*
  * config.c — wtsd's configuration file: "key = value" lines, '#' comments. Keys this version
- * knows: admin_group. Unknown keys are logged and ignored so that a newer file does not stop an
+ * knows: admin_group, listen (ADDR:PORT of the RDP listener), cert_file, key_file, sam_file and
+ * user_map (rdpuser:linuxuser, repeatable). Unknown keys are logged and ignored so that a newer file does not stop an
  * older daemon. Command-line options override the file.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -8,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <winpr/wlog.h>
@@ -24,6 +26,74 @@ static char *trim(char *s)
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = '\0';
 	return s;
+}
+
+int wtsd_config_set_path(char *field, size_t size, const char *value)
+{
+	if (strlen(value) >= size)
+		return -ENAMETOOLONG;
+	snprintf(field, size, "%s", value);
+	return 0;
+}
+
+int wtsd_config_set_listen(struct wtsd_config *cfg, const char *value)
+{
+	const char *colon = strrchr(value, ':');
+	if (!colon || colon == value || !colon[1])
+		return -EINVAL;
+	const char *host = value;
+	size_t len = (size_t)(colon - value);
+	if (host[0] == '[') {
+		if (len < 3 || host[len - 1] != ']')
+			return -EINVAL;
+		host++;
+		len -= 2;
+	}
+	char *end = NULL;
+	errno = 0;
+	unsigned long port = strtoul(colon + 1, &end, 10);
+	if (errno || *end || port == 0 || port > 65535 || len >= sizeof(cfg->listen_addr))
+		return -EINVAL;
+	memcpy(cfg->listen_addr, host, len);
+	cfg->listen_addr[len] = '\0';
+	cfg->listen_port = (uint16_t)port;
+	return 0;
+}
+
+int wtsd_config_add_user_map(struct wtsd_config *cfg, const char *value)
+{
+	const char *colon = strchr(value, ':');
+	if (!colon || colon == value || !colon[1] || strchr(colon + 1, ':'))
+		return -EINVAL;
+	if (cfg->n_user_map >= WTSD_USER_MAP_MAX)
+		return -ENOSPC;
+	struct wtsd_user_map *m = &cfg->user_map[cfg->n_user_map];
+	size_t len = (size_t)(colon - value);
+	if (len >= sizeof(m->rdp_user) || strlen(colon + 1) >= sizeof(m->linux_user))
+		return -EINVAL;
+	memcpy(m->rdp_user, value, len);
+	m->rdp_user[len] = '\0';
+	snprintf(m->linux_user, sizeof(m->linux_user), "%s", colon + 1);
+	cfg->n_user_map++;
+	return 0;
+}
+
+/* Applies one key; returns 0, 1 for an unknown key, or -errno. */
+static int apply(struct wtsd_config *cfg, const char *key, const char *value)
+{
+	if (strcmp(key, "admin_group") == 0)
+		return wtsd_config_set_path(cfg->admin_group, sizeof(cfg->admin_group), value);
+	if (strcmp(key, "listen") == 0)
+		return wtsd_config_set_listen(cfg, value);
+	if (strcmp(key, "cert_file") == 0)
+		return wtsd_config_set_path(cfg->cert_file, sizeof(cfg->cert_file), value);
+	if (strcmp(key, "key_file") == 0)
+		return wtsd_config_set_path(cfg->key_file, sizeof(cfg->key_file), value);
+	if (strcmp(key, "sam_file") == 0)
+		return wtsd_config_set_path(cfg->sam_file, sizeof(cfg->sam_file), value);
+	if (strcmp(key, "user_map") == 0)
+		return wtsd_config_add_user_map(cfg, value);
+	return 1;
 }
 
 int wtsd_config_load(struct wtsd_config *cfg)
@@ -49,16 +119,15 @@ int wtsd_config_load(struct wtsd_config *cfg)
 		}
 		*eq = '\0';
 		char *key = trim(s), *value = trim(eq + 1);
-		if (strcmp(key, "admin_group") == 0) {
-			if (strlen(value) >= sizeof(cfg->admin_group)) {
-				r = -ENAMETOOLONG;
-				break;
-			}
-			snprintf(cfg->admin_group, sizeof(cfg->admin_group), "%s", value);
-		} else {
+		int k = apply(cfg, key, value);
+		if (k < 0) {
+			WLog_ERR(TAG, "%s:%u: bad value for \"%s\"", cfg->config_path, lineno, key);
+			r = k;
+			break;
+		}
+		if (k > 0)
 			WLog_WARN(TAG, "%s:%u: unknown key \"%s\" ignored", cfg->config_path, lineno,
 			          key);
-		}
 	}
 	fclose(f);
 	return r;

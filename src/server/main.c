@@ -2,10 +2,14 @@
  * main.c — wtsd, the OpenWTS session host: options, start-up, the event loop, shutdown.
  *
  *	wtsd [--foreground] [--socket PATH] [--state-dir DIR] [--config FILE]
- *	     [--admin-group GROUP]
+ *	     [--admin-group GROUP] [--listen ADDR:PORT] [--cert FILE --key FILE] [--sam FILE]
+ *	     [--user-map RDPUSER:LINUXUSER]...
  *
- * One thread, one epoll loop over the control socket, its clients and a signalfd (SIGTERM and
- * SIGINT stop, SIGCHLD reaps session programs). Without --foreground wtsd still runs in the
+ * One main thread, one epoll loop over the control socket, its clients, a signalfd (SIGTERM and
+ * SIGINT stop, SIGCHLD reaps session programs), the RDP listener's sockets and the queue of
+ * calls from RDP peer threads (mainq.c). Only the main thread touches the registry; each RDP
+ * connection runs on its own thread (rdp_listener.c says why) and reaches the registry through
+ * that queue. Without --foreground wtsd still runs in the
  * foreground (systemd's Type=notify-less simple service); the flag is accepted for the
  * documented command line and future daemonising.
  *
@@ -26,7 +30,9 @@
 
 #include <winpr/wlog.h>
 
+#include "mainq.h"
 #include "owts_paths.h"
+#include "rdp.h"
 #include "wtsd.h"
 
 #define TAG "openwts.wtsd"
@@ -37,10 +43,17 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: wtsd [--foreground] [--socket PATH] [--state-dir DIR] [--config FILE]"
 	             " [--admin-group GROUP]\n"
+	             "            [--listen ADDR:PORT] [--cert FILE --key FILE] [--sam FILE]"
+	             " [--user-map RDPUSER:LINUXUSER]...\n"
 	             "  --socket PATH       control socket (default %s)\n"
 	             "  --state-dir DIR     state directory (default /var/lib/openwts)\n"
 	             "  --config FILE       configuration file (key = value)\n"
-	             "  --admin-group NAME  members may act on every session\n",
+	             "  --admin-group NAME  members may act on every session\n"
+	             "  --listen ADDR:PORT  RDP listener \"RDP-Tcp\" ([v6addr]:PORT for IPv6)\n"
+	             "  --cert, --key FILE  TLS certificate and key (PEM); default: generated in"
+	             " the state dir\n"
+	             "  --sam FILE          WinPR SAM file (winpr-hash format) of RDP users\n"
+	             "  --user-map R:L      RDP user R logs on as Linux user L (default: same name)\n",
 	             OWTS_DEFAULT_SOCKET);
 }
 
@@ -52,10 +65,17 @@ static int parse_args(int argc, char **argv, struct wtsd_config *cfg)
 		{ "state-dir", required_argument, NULL, 'd' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "admin-group", required_argument, NULL, 'g' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "cert", required_argument, NULL, 'C' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "sam", required_argument, NULL, 'S' },
+		{ "user-map", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *admin = NULL;
+	const char *admin = NULL, *listen = NULL, *cert = NULL, *key = NULL, *sam = NULL;
+	const char *maps[WTSD_USER_MAP_MAX];
+	unsigned nmaps = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "fs:d:c:g:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -64,6 +84,15 @@ static int parse_args(int argc, char **argv, struct wtsd_config *cfg)
 		case 'd': cfg->state_dir = optarg; break;
 		case 'c': cfg->config_path = optarg; break;
 		case 'g': admin = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'C': cert = optarg; break;
+		case 'K': key = optarg; break;
+		case 'S': sam = optarg; break;
+		case 'u':
+			if (nmaps == WTSD_USER_MAP_MAX)
+				return -ENOSPC;
+			maps[nmaps++] = optarg;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: return -EINVAL;
 		}
@@ -77,7 +106,28 @@ static int parse_args(int argc, char **argv, struct wtsd_config *cfg)
 	}
 	if (admin)
 		snprintf(cfg->admin_group, sizeof(cfg->admin_group), "%s", admin);
-	return 0;
+	/* Options override the file. */
+	r = 0;
+	if (listen && wtsd_config_set_listen(cfg, listen) < 0) {
+		fprintf(stderr, "wtsd: --listen \"%s\": expected ADDR:PORT\n", listen);
+		r = -EINVAL;
+	}
+	if (!r && cert)
+		r = wtsd_config_set_path(cfg->cert_file, sizeof(cfg->cert_file), cert);
+	if (!r && key)
+		r = wtsd_config_set_path(cfg->key_file, sizeof(cfg->key_file), key);
+	if (!r && sam)
+		r = wtsd_config_set_path(cfg->sam_file, sizeof(cfg->sam_file), sam);
+	for (unsigned i = 0; !r && i < nmaps; i++) {
+		r = wtsd_config_add_user_map(cfg, maps[i]);
+		if (r < 0)
+			fprintf(stderr, "wtsd: --user-map \"%s\": expected RDPUSER:LINUXUSER\n", maps[i]);
+	}
+	if (!r && !cfg->cert_file[0] != !cfg->key_file[0]) {
+		fprintf(stderr, "wtsd: a certificate needs its key (--cert and --key)\n");
+		r = -EINVAL;
+	}
+	return r;
 }
 
 static int setup_signals(struct wtsd *d)
@@ -141,6 +191,11 @@ static int start(struct wtsd *d)
 		r = resolve_admin_group(d);
 	if (r == 0)
 		r = wtsd_registry_open(&d->reg, d->cfg.state_dir, d->cfg.socket_path);
+	/* The RDP listener before the control socket: once the socket exists, wtsd is ready. */
+	if (r == 0)
+		r = wtsd_mainq_open(d);
+	if (r == 0)
+		r = wtsd_rdp_open(d);
 	if (r == 0)
 		r = wtsd_control_open(d);
 	return r;
@@ -158,10 +213,11 @@ static void run(struct wtsd *d)
 			break;
 		}
 		for (int i = 0; i < n && !d->stopping; i++) {
-			if (events[i].data.ptr == &signal_tag)
+			void *tag = events[i].data.ptr;
+			if (tag == &signal_tag)
 				handle_signals(d);
-			else
-				wtsd_control_event(d, events[i].data.ptr, events[i].events);
+			else if (!wtsd_mainq_event(d, tag) && !wtsd_rdp_event(d, tag, events[i].events))
+				wtsd_control_event(d, tag, events[i].events);
 		}
 	}
 }
@@ -186,6 +242,9 @@ int main(int argc, char **argv)
 		WLog_INFO(TAG, "listening on %s, state in %s", d.cfg.socket_path, d.cfg.state_dir);
 		run(&d);
 	}
+	/* Peers first: their last calls (disconnects) still reach the registry. */
+	wtsd_rdp_close(&d);
+	wtsd_mainq_close(&d);
 	wtsd_control_close(&d);
 	wtsd_registry_close(&d.reg);
 	if (d.signal_fd >= 0)

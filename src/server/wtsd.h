@@ -7,11 +7,20 @@
 #define WTSD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "owts_wire.h"
 #include "registry.h"
+
+#define WTSD_USER_MAP_MAX 64
+
+/* One "user_map = rdpuser:linuxuser" line: an RDP user name and the Linux account it logs on as. */
+struct wtsd_user_map {
+	char rdp_user[128];
+	char linux_user[128];
+};
 
 struct wtsd_config {
 	const char *socket_path;
@@ -19,7 +28,18 @@ struct wtsd_config {
 	const char *config_path;
 	char admin_group[64]; /* members act on any session; "" = root only */
 	bool foreground;
+	/* The RDP listener "RDP-Tcp" (rdp_listener.c); no listener while listen_addr is "". */
+	char listen_addr[128]; /* host or address to bind, without brackets */
+	uint16_t listen_port;
+	char cert_file[1024]; /* TLS certificate (PEM); "" = generated in the state dir */
+	char key_file[1024];  /* its private key (PEM) */
+	char sam_file[1024];  /* WinPR SAM file (winpr-hash format) of RDP users */
+	struct wtsd_user_map user_map[WTSD_USER_MAP_MAX];
+	unsigned n_user_map;
 };
+
+struct wtsd_mainq;
+struct wtsd_rdp;
 
 struct wtsd {
 	struct wtsd_config cfg;
@@ -29,6 +49,8 @@ struct wtsd {
 	int epoll_fd;
 	int signal_fd;
 	bool stopping;
+	struct wtsd_mainq *mainq; /* calls from RDP peer threads, run by the main loop (mainq.c) */
+	struct wtsd_rdp *rdp;     /* the RDP listener and its peers, NULL without one */
 };
 
 /* Who sent a request: from SO_PEERCRED / SO_PEERGROUPS at accept. */
@@ -55,5 +77,11 @@ void wtsd_control_close(struct wtsd *d);
 
 /* Reads the config file (key = value lines). Returns 0 or -errno. */
 int wtsd_config_load(struct wtsd_config *cfg);
+/* Parses "ADDR:PORT" ("[v6addr]:PORT" for IPv6) into cfg->listen_addr/listen_port. 0 or -EINVAL. */
+int wtsd_config_set_listen(struct wtsd_config *cfg, const char *value);
+/* Parses "rdpuser:linuxuser" and appends it to cfg->user_map. 0, -EINVAL or -ENOSPC. */
+int wtsd_config_add_user_map(struct wtsd_config *cfg, const char *value);
+/* Copies value into a fixed config string field. 0 or -ENAMETOOLONG. */
+int wtsd_config_set_path(char *field, size_t size, const char *value);
 
 #endif /* WTSD_H */

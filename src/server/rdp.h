@@ -1,0 +1,128 @@
+/*
+ * rdp.h — wtsd's RDP side: the listener "RDP-Tcp" (rdp_listener.c), one thread per connection
+ * (rdp_peer.c), the registry side of a connection (rdp_session.c, main thread only), logon
+ * checks (rdp_auth.c), the session desktop (rdp_desktop.c, rdp_font.c) and the TLS certificate
+ * (tls_cert.c).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef WTSD_RDP_H
+#define WTSD_RDP_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <freerdp/listener.h>
+#include <freerdp/peer.h>
+
+#include "owts_records.h"
+
+struct wtsd;
+struct wtsd_config;
+struct wtsd_rdp_peer;
+
+/* The listener and its connections. Created and freed by the main thread. */
+struct wtsd_rdp
+{
+	struct wtsd *d;
+	freerdp_listener *listener;
+	int fds[8]; /* the listener's sockets, in the main epoll set */
+	int nfds;
+	char cert_file[1024], key_file[1024]; /* what every connection uses */
+	uint32_t next_connection;             /* N of the next "RDP-Tcp#N"; main thread */
+	pthread_mutex_t lock;
+	struct wtsd_rdp_peer *peers; /* live connections; guarded by lock */
+	unsigned npeers;             /* guarded by lock */
+};
+
+/* --- rdp_listener.c (main thread) ------------------------------------------------------------ */
+
+/* Opens the listener of d->cfg (nothing without --listen / listen =). Returns 0 or -errno. */
+int wtsd_rdp_open(struct wtsd *d);
+/* If tag is one of the listener's epoll tags, accepts connections and returns true. */
+bool wtsd_rdp_event(struct wtsd *d, void *tag, uint32_t events);
+/* Closes the listener, ends every connection (their sessions become WTSDisconnected), waits for
+ * the peer threads. A listener never opened is a no-op. */
+void wtsd_rdp_close(struct wtsd *d);
+
+/* --- rdp_peer.c --------------------------------------------------------------------------- */
+
+/*
+ * Serves client on a new thread as connection "RDP-Tcp#<connection>". Takes ownership of
+ * client (freed on failure too). The peer is in rdp->peers until its thread ends. Main thread.
+ * Returns 0 or -errno.
+ */
+int wtsd_rdp_peer_start(struct wtsd_rdp *rdp, freerdp_peer *client, uint32_t connection);
+/* Asks every peer thread to end its connection (also one blocked in a handshake). Any thread. */
+void wtsd_rdp_peers_stop(struct wtsd_rdp *rdp);
+
+/* --- rdp_session.c (functions for wtsd_mainq_call: run on the main thread) ------------------ */
+
+/* What a connection knows about its client, for the session record. */
+struct wtsd_rdp_client
+{
+	char name[OWTS_NAME_MAX];
+	char dir[OWTS_PATH_MAX];
+	uint32_t build;
+	uint16_t product_id;
+	uint32_t af;      /* Windows AF_* number */
+	uint8_t addr[20]; /* WTS_CLIENT_ADDRESS.Address layout */
+	uint32_t hres, vres;
+	uint32_t color_depth; /* WTS_CLIENT_DISPLAY.ColorDepth code */
+};
+
+struct wtsd_rdp_logon
+{
+	/* in */
+	uint32_t uid;
+	uint32_t connection;
+	struct wtsd_rdp_client client;
+	/* out */
+	uint32_t session_id;
+	bool reconnected;
+	char user[OWTS_NAME_MAX];
+	char domain[OWTS_NAME_MAX];
+};
+
+/* Attaches the connection to the user's disconnected RDP session or creates one; the session
+ * is WTSActive afterwards. arg: struct wtsd_rdp_logon. Returns 0 or -errno. */
+int wtsd_rdp_session_logon(struct wtsd *d, void *arg);
+
+struct wtsd_rdp_disconnect
+{
+	uint32_t session_id;
+	uint32_t connection;
+};
+/* The connection ended: its session becomes WTSDisconnected (processes stay). arg: struct
+ * wtsd_rdp_disconnect. Returns 0, or -ENOENT when the session moved on. */
+int wtsd_rdp_session_disconnect(struct wtsd *d, void *arg);
+
+/* Updates the display of the session a connection holds (client resize). arg: struct
+ * wtsd_rdp_logon with session_id, connection and client.hres/vres/color_depth set. */
+int wtsd_rdp_session_display(struct wtsd *d, void *arg);
+
+/* --- rdp_auth.c (any thread: reads only the configuration) ---------------------------------- */
+
+/* Checks password of user (domain may be NULL or "") against the SAM file. Returns 0, -EACCES
+ * for a wrong password or unknown user, -errno. The password is never logged. */
+int wtsd_rdp_auth_password(const struct wtsd_config *cfg, const char *user, const char *domain,
+                           const char *password);
+/* The Linux account an RDP user logs on as (user_map, else the same name). Root is refused.
+ * Returns 0 with *uid, -ENOENT, -EPERM. */
+int wtsd_rdp_auth_map(const struct wtsd_config *cfg, const char *user, uid_t *uid);
+
+/* --- tls_cert.c (main thread, at start) --------------------------------------------------------
+ */
+
+/*
+ * Settles the TLS certificate: the configured pair, or <state_dir>/tls.crt + tls.key, generated
+ * (RSA 2048, self-signed, SHA-256) when missing. Logs the certificate's SHA-256 fingerprint.
+ * Writes the paths used into cert/key. Returns 0 or -errno.
+ */
+int wtsd_tls_cert_settle(const struct wtsd_config *cfg, char *cert, size_t cert_size, char *key,
+                         size_t key_size);
+
+#endif /* WTSD_RDP_H */

@@ -1,0 +1,194 @@
+/*
+ * rdp_session.c — what an RDP connection does to the registry: logon (a new session, or the
+ * user's disconnected one back), display changes, disconnect (see rdp.h).
+ *
+ * These run on the main thread only, through wtsd_mainq_call from the peer threads, so they use
+ * the registry and store as every request handler does. Which connection holds which session is
+ * kept here (attached[]): a late disconnect of an old connection must not disconnect a session
+ * that a newer connection has taken over.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <winpr/wlog.h>
+#include <winpr/wtsapi.h>
+
+#include "owts_time.h"
+#include "rdp.h"
+#include "store.h"
+#include "wtsd.h"
+
+#define TAG "openwts.wtsd.rdp.session"
+
+struct attach
+{
+	uint32_t session_id;
+	uint32_t connection;
+};
+
+/* Sessions with a connection; main thread only. */
+static struct attach *attached;
+static size_t nattached, capattached;
+
+static struct attach *find_attach(uint32_t session_id)
+{
+	for (size_t i = 0; i < nattached; i++)
+		if (attached[i].session_id == session_id)
+			return &attached[i];
+	return NULL;
+}
+
+static int set_attach(uint32_t session_id, uint32_t connection)
+{
+	struct attach *a = find_attach(session_id);
+	if (!a) {
+		if (nattached == capattached) {
+			size_t cap = capattached ? capattached * 2 : 16;
+			struct attach *p = realloc(attached, cap * sizeof(*p));
+			if (!p)
+				return -ENOMEM;
+			attached = p;
+			capattached = cap;
+		}
+		a = &attached[nattached++];
+	}
+	a->session_id = session_id;
+	a->connection = connection;
+	return 0;
+}
+
+static void drop_attach(struct attach *a)
+{
+	*a = attached[--nattached];
+	if (!nattached) {
+		free(attached);
+		attached = NULL;
+		capattached = 0;
+	}
+}
+
+/* The user's oldest disconnected RDP session without a connection, NULL if none. */
+static struct wtsd_session *disconnected_session(struct wtsd_registry *reg, uint32_t uid)
+{
+	for (size_t i = 0; i < reg->n; i++) {
+		struct wtsd_session *s = reg->sessions[i];
+		if (s->rec.id >= WTSD_FIRST_ID && s->rec.uid == uid &&
+		    s->rec.protocol == WTS_PROTOCOL_TYPE_RDP && s->rec.state == WTSDisconnected &&
+		    !find_attach(s->rec.id))
+			return s;
+	}
+	return NULL;
+}
+
+static void copy_client(struct owts_session *rec, const struct wtsd_rdp_client *c)
+{
+	snprintf(rec->client_name, sizeof(rec->client_name), "%s", c->name);
+	snprintf(rec->client_dir, sizeof(rec->client_dir), "%s", c->dir);
+	rec->client_build = c->build;
+	rec->client_product_id = c->product_id;
+	rec->client_hardware_id = 0; /* reserved: always 0 on Windows */
+	rec->client_af = c->af;
+	memcpy(rec->client_addr, c->addr, sizeof(rec->client_addr));
+	rec->hres = c->hres;
+	rec->vres = c->vres;
+	rec->color_depth = c->color_depth;
+}
+
+int wtsd_rdp_session_logon(struct wtsd *d, void *arg)
+{
+	struct wtsd_rdp_logon *l = arg;
+	struct wtsd_session *s = disconnected_session(&d->reg, l->uid);
+	struct owts_session saved;
+	bool created = false;
+	int r;
+	if (s) {
+		saved = s->rec;
+	} else {
+		r = wtsd_registry_create(&d->reg, l->uid, &s);
+		if (r < 0)
+			return r;
+		created = true;
+	}
+	uint64_t now = owts_filetime_now();
+	s->rec.state = WTSActive;
+	s->rec.protocol = WTS_PROTOCOL_TYPE_RDP;
+	snprintf(s->rec.station, sizeof(s->rec.station), "RDP-Tcp#%u", l->connection);
+	s->rec.connect_time = now;
+	s->rec.last_input_time = now;
+	if (created)
+		s->rec.logon_time = now;
+	copy_client(&s->rec, &l->client);
+	r = set_attach(s->rec.id, l->connection);
+	if (r == 0)
+		r = wtsd_store_session_put(d->reg.store, &s->rec);
+	if (r < 0) {
+		/* Nothing half-made: a new session goes, a reconnected one stays as it was. */
+		struct attach *a = find_attach(s->rec.id);
+		if (a)
+			drop_attach(a);
+		if (created)
+			(void)wtsd_registry_delete(&d->reg, s->rec.id);
+		else
+			s->rec = saved;
+		wtsd_registry_changed(&d->reg);
+		return r;
+	}
+	wtsd_registry_changed(&d->reg);
+	l->session_id = s->rec.id;
+	l->reconnected = !created;
+	snprintf(l->user, sizeof(l->user), "%s", s->rec.user);
+	snprintf(l->domain, sizeof(l->domain), "%s", s->rec.domain);
+	WLog_INFO(TAG, "session %u: %s \"%s\" on %s from \"%s\" (%ux%u)", s->rec.id,
+	          created ? "logon of" : "reconnect of", s->rec.user, s->rec.station,
+	          s->rec.client_name, s->rec.hres, s->rec.vres);
+	return 0;
+}
+
+/* The session connection holds, NULL if it moved on. */
+static struct wtsd_session *held(struct wtsd *d, uint32_t session_id, uint32_t connection,
+                                 struct attach **out)
+{
+	struct attach *a = find_attach(session_id);
+	if (!a || a->connection != connection)
+		return NULL;
+	*out = a;
+	return wtsd_registry_find(&d->reg, session_id);
+}
+
+int wtsd_rdp_session_disconnect(struct wtsd *d, void *arg)
+{
+	const struct wtsd_rdp_disconnect *x = arg;
+	struct attach *a = NULL;
+	struct wtsd_session *s = held(d, x->session_id, x->connection, &a);
+	if (a)
+		drop_attach(a);
+	if (!s)
+		return -ENOENT;
+	WLog_INFO(TAG, "session %u: \"%s\" disconnected from %s", s->rec.id, s->rec.user,
+	          s->rec.station);
+	/* As Windows: a disconnected session has no WinStation name; its client data stays. */
+	s->rec.state = WTSDisconnected;
+	s->rec.disconnect_time = owts_filetime_now();
+	s->rec.station[0] = '\0';
+	wtsd_registry_changed(&d->reg);
+	int r = wtsd_store_session_put(d->reg.store, &s->rec);
+	return r;
+}
+
+int wtsd_rdp_session_display(struct wtsd *d, void *arg)
+{
+	const struct wtsd_rdp_logon *l = arg;
+	struct attach *a = NULL;
+	struct wtsd_session *s = held(d, l->session_id, l->connection, &a);
+	if (!s)
+		return -ENOENT;
+	s->rec.hres = l->client.hres;
+	s->rec.vres = l->client.vres;
+	s->rec.color_depth = l->client.color_depth;
+	wtsd_registry_changed(&d->reg);
+	return 0;
+}

@@ -5,8 +5,9 @@ set -eu
 run() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # freerdp2-dev brings libfreerdp-server2 (the RDP listener); libssl-dev: OpenSSL 3 for the
 # generated TLS certificate.
+# winpr-utils: winpr-hash, which makes the SAM file of RDP users.
 pkgs="build-essential cmake pkg-config libwinpr2-dev freerdp2-dev libfreerdp-server2-2
-      libsqlite3-dev libsystemd-dev libssl-dev"
+      libsqlite3-dev libsystemd-dev libssl-dev winpr-utils"
 if [ "${1:-}" = "--test" ]; then
 	# cmocka: unit/api tests; clang + compiler-rt: libFuzzer and sanitizers; util-linux:
 	# setpriv for permission tests; binutils: nm/readelf for the export checks; freerdp2-x11,

@@ -44,7 +44,12 @@
 	X(PROCESS_TERMINATE, 5, false)                                                            \
 	X(CONSOLE_SESSION, 6, false)                                                              \
 	X(SESSION_CREATE, 7, true)                                                                \
-	X(SESSION_SPAWN, 8, true)
+	X(SESSION_SPAWN, 8, true)                                                                 \
+	X(SESSION_DISCONNECT, 9, false)                                                           \
+	X(SESSION_LOGOFF, 10, false)                                                              \
+	X(SESSION_CONNECT, 11, false)                                                             \
+	X(EVENT_WAIT, 12, false)                                                                  \
+	X(EVENT_SUBSCRIBE, 13, false)
 
 enum owts_op
 {

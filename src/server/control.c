@@ -40,6 +40,29 @@ struct client {
 
 static int nclients;
 static struct client *clients;
+
+struct wtsd_pending {
+	struct wtsd_pending *prev, *next; /* all pending replies */
+	struct client *c;
+	uint16_t op;
+	uint32_t id;
+	wtsd_cancel_fn cancel;
+	void *ctx;
+};
+
+static struct wtsd_pending *pendings;
+
+static int flush_out(struct wtsd *d, struct client *c);
+
+static void pending_unlink(struct wtsd_pending *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		pendings = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+}
 static char listener_tag; /* epoll tag of the listening socket */
 
 int wtsd_control_open(struct wtsd *d)
@@ -97,6 +120,16 @@ int wtsd_control_open(struct wtsd *d)
 
 static void client_free(struct wtsd *d, struct client *c)
 {
+	/* Replies still owed to this client are cancelled: their keepers drop them. */
+	for (struct wtsd_pending *p = pendings, *next; p; p = next) {
+		next = p->next;
+		if (p->c != c)
+			continue;
+		pending_unlink(p);
+		if (p->cancel)
+			p->cancel(p->ctx, p);
+		free(p);
+	}
 	(void)epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -169,22 +202,16 @@ static void accept_clients(struct wtsd *d)
 	}
 }
 
-/* Queues the reply to frame f. Returns 0 or -errno. */
-static int handle_frame(struct wtsd *d, struct client *c, const struct owts_frame *f)
+/* Appends the frame in w to c's output. Returns 0 or -errno. */
+static int queue_reply(struct client *c, struct owts_writer *w)
 {
-	struct owts_writer w;
-	if (owts_writer_begin(&w, f->op, f->id, 0) < 0)
-		return -ENOMEM;
-	uint32_t status = wtsd_dispatch(d, &c->peer, f, &w);
-	if (status)
-		owts_writer_fail(&w, status);
 	const uint8_t *buf;
 	size_t len;
-	int r = owts_writer_finish(&w, &buf, &len);
+	int r = owts_writer_finish(w, &buf, &len);
 	if (r < 0) {
 		/* The reply would not fit: say so instead. */
-		owts_writer_fail(&w, owts_errno_to_win32(r));
-		r = owts_writer_finish(&w, &buf, &len);
+		owts_writer_fail(w, owts_errno_to_win32(r));
+		r = owts_writer_finish(w, &buf, &len);
 	}
 	if (r == 0) {
 		uint8_t *out = realloc(c->out, c->out_len + len);
@@ -196,8 +223,65 @@ static int handle_frame(struct wtsd *d, struct client *c, const struct owts_fram
 			c->out_len += len;
 		}
 	}
+	return r;
+}
+
+/* Queues the reply to frame f (none yet if the handler deferred it). Returns 0 or -errno. */
+static int handle_frame(struct wtsd *d, struct client *c, const struct owts_frame *f)
+{
+	struct owts_writer w;
+	if (owts_writer_begin(&w, f->op, f->id, 0) < 0)
+		return -ENOMEM;
+	c->peer.client = c;
+	c->peer.op = f->op;
+	c->peer.id = f->id;
+	uint32_t status = wtsd_dispatch(d, &c->peer, f, &w);
+	if (status == WTSD_STATUS_DEFERRED) {
+		owts_writer_free(&w);
+		return 0;
+	}
+	if (status)
+		owts_writer_fail(&w, status);
+	int r = queue_reply(c, &w);
 	owts_writer_free(&w);
 	return r;
+}
+
+struct wtsd_pending *wtsd_control_defer(struct wtsd *d, const struct wtsd_peer *peer,
+                                        wtsd_cancel_fn cancel, void *ctx)
+{
+	(void)d;
+	struct wtsd_pending *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->c = peer->client;
+	p->op = peer->op;
+	p->id = peer->id;
+	p->cancel = cancel;
+	p->ctx = ctx;
+	p->next = pendings;
+	if (pendings)
+		pendings->prev = p;
+	pendings = p;
+	return p;
+}
+
+void wtsd_control_complete(struct wtsd *d, struct wtsd_pending *p, uint32_t status,
+                           const void *body, size_t len)
+{
+	struct owts_writer w;
+	struct client *c = p->c;
+	pending_unlink(p);
+	if (owts_writer_begin(&w, p->op, p->id, status) == 0) {
+		if (!status)
+			owts_write_bytes(&w, body, len);
+		if (queue_reply(c, &w) < 0 || flush_out(d, c) < 0)
+			c->eof = true; /* could not answer: the connection ends below */
+		owts_writer_free(&w);
+	}
+	free(p);
+	if (c->eof && !c->out_len)
+		client_free(d, c);
 }
 
 static int flush_out(struct wtsd *d, struct client *c)

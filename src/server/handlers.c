@@ -18,6 +18,7 @@
 #include <winpr/wlog.h>
 #include <winpr/wtsapi.h>
 
+#include "handlers.h"
 #include "owts_error.h"
 #include "owts_records.h"
 #include "pidmap.h"
@@ -31,8 +32,6 @@
 
 #define ARGV_MAX 64
 
-typedef uint32_t (*handler_fn)(struct wtsd *d, const struct wtsd_peer *peer,
-                               struct owts_reader *req, struct owts_writer *reply);
 
 /* The session of the caller, for WTS_CURRENT_SESSION. */
 static uint32_t peer_session(struct wtsd *d, const struct wtsd_peer *peer)
@@ -315,7 +314,7 @@ static uint32_t h_session_spawn(struct wtsd *d, const struct wtsd_peer *peer,
 	return spawn_reply(d, s, argc, argv, reply);
 }
 
-static const handler_fn handlers[OWTS_OP_MAX] = {
+static const wtsd_handler_fn handlers[OWTS_OP_MAX] = {
 	[OWTS_OP_SESSION_ENUM] = h_session_enum,
 	[OWTS_OP_SESSION_QUERY] = h_session_query,
 	[OWTS_OP_PROCESS_ENUM] = h_process_enum,
@@ -324,6 +323,11 @@ static const handler_fn handlers[OWTS_OP_MAX] = {
 	[OWTS_OP_CONSOLE_SESSION] = h_console_session,
 	[OWTS_OP_SESSION_CREATE] = h_session_create,
 	[OWTS_OP_SESSION_SPAWN] = h_session_spawn,
+	[OWTS_OP_SESSION_DISCONNECT] = wtsd_h_session_disconnect,
+	[OWTS_OP_SESSION_LOGOFF] = wtsd_h_session_logoff,
+	[OWTS_OP_SESSION_CONNECT] = wtsd_h_session_connect,
+	[OWTS_OP_EVENT_WAIT] = wtsd_h_event_wait,
+	[OWTS_OP_EVENT_SUBSCRIBE] = wtsd_h_event_subscribe,
 };
 
 uint32_t wtsd_dispatch(struct wtsd *d, const struct wtsd_peer *peer, const struct owts_frame *req,

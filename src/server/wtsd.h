@@ -59,7 +59,27 @@ struct wtsd_peer {
 	uid_t uid;
 	gid_t gid;
 	bool privileged; /* root or member of the admin group */
+	/* The request being handled (set by control.c for wtsd_control_defer). */
+	void *client;
+	uint16_t op;
+	uint32_t id;
 };
+
+/*
+ * Deferred replies: a handler that cannot answer yet (a wait for an event, a logoff with bWait)
+ * calls wtsd_control_defer() and returns WTSD_STATUS_DEFERRED; later, from the main loop,
+ * wtsd_control_complete() sends the reply. If the client goes away first, cancel(ctx, pending)
+ * runs and the pending reply is freed: whoever keeps it must drop it there.
+ */
+#define WTSD_STATUS_DEFERRED 0xFFFFFFFFu
+struct wtsd_pending;
+typedef void (*wtsd_cancel_fn)(void *ctx, struct wtsd_pending *pending);
+/* Returns NULL on allocation failure (the handler then fails with ERROR_NOT_ENOUGH_MEMORY). */
+struct wtsd_pending *wtsd_control_defer(struct wtsd *d, const struct wtsd_peer *peer,
+                                        wtsd_cancel_fn cancel, void *ctx);
+/* Sends the reply (status and, if status is 0, body[0..len)) and frees pending. */
+void wtsd_control_complete(struct wtsd *d, struct wtsd_pending *pending, uint32_t status,
+                           const void *body, size_t len);
 
 /*
  * Handles one decoded request frame and writes the reply body into *reply (begun by the caller

@@ -1,0 +1,36 @@
+/*
+ * handlers.h — the request handlers that live outside handlers.c, one file per concern:
+ * session lifecycle (lifecycle.c) and events (events.c). handlers.c's table dispatches to them.
+ *
+ * Each handler parses its request body from req, authorises from peer, acts, and writes the
+ * reply body to reply; it returns the reply's Win32 status, or WTSD_STATUS_DEFERRED after
+ * wtsd_control_defer() (see wtsd.h).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef WTSD_HANDLERS_H
+#define WTSD_HANDLERS_H
+
+#include <stdint.h>
+
+#include "owts_wire.h"
+#include "wtsd.h"
+
+typedef uint32_t (*wtsd_handler_fn)(struct wtsd *d, const struct wtsd_peer *peer,
+                                    struct owts_reader *req, struct owts_writer *reply);
+
+/* lifecycle.c */
+uint32_t wtsd_h_session_disconnect(struct wtsd *d, const struct wtsd_peer *peer,
+                                   struct owts_reader *req, struct owts_writer *reply);
+uint32_t wtsd_h_session_logoff(struct wtsd *d, const struct wtsd_peer *peer,
+                               struct owts_reader *req, struct owts_writer *reply);
+uint32_t wtsd_h_session_connect(struct wtsd *d, const struct wtsd_peer *peer,
+                                struct owts_reader *req, struct owts_writer *reply);
+
+/* events.c */
+uint32_t wtsd_h_event_wait(struct wtsd *d, const struct wtsd_peer *peer, struct owts_reader *req,
+                           struct owts_writer *reply);
+uint32_t wtsd_h_event_subscribe(struct wtsd *d, const struct wtsd_peer *peer,
+                                struct owts_reader *req, struct owts_writer *reply);
+
+#endif /* WTSD_HANDLERS_H */

@@ -12,8 +12,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF
-cmake --build build -j"$(nproc)"
+cmake -S . -B build-run -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF
+cmake --build build-run -j"$(nproc)"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 state=/var/lib/openwts
 as_root mkdir -p /run/openwts "$state"
@@ -31,4 +31,4 @@ if [ -z "$sam" ]; then
 fi
 set -- --foreground --state-dir "$state" --listen "${OPENWTS_LISTEN:-127.0.0.1:3389}" \
 	--sam "$sam" --user-map "demo:${OPENWTS_DEMO_ACCOUNT:-nobody}" "$@"
-if [ "$(id -u)" -eq 0 ]; then exec build/wtsd "$@"; else exec sudo build/wtsd "$@"; fi
+if [ "$(id -u)" -eq 0 ]; then exec build-run/wtsd "$@"; else exec sudo build-run/wtsd "$@"; fi

@@ -107,7 +107,8 @@ int wtsd_pidmap_build(struct wtsd_registry *reg, struct wtsd_pidmap *map)
 			return r;
 		}
 	}
-	qsort(map->v, map->n, sizeof(*map->v), by_pid);
+	if (map->n) /* qsort with a NULL base is undefined, even for 0 entries */
+		qsort(map->v, map->n, sizeof(*map->v), by_pid);
 	return 0;
 }
 

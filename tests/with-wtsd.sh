@@ -5,14 +5,17 @@
 # socket answers, exports OPENWTS_SOCKET (the library's and wtsctl's pointer to it) and
 # OPENWTS_TEST_DIR (the temporary directory, world-writable so programs spawned as other users
 # can leave files there), runs COMMAND, then stops the daemon and removes the directory.
-# The exit status is COMMAND's; a daemon that fails to start is exit status 99.
+# The exit status is COMMAND's; a daemon that fails to start is exit status 99. WTSD_ARGS adds
+# options to wtsd's command line.
 set -u
 wtsd=$1
 shift
 dir=$(mktemp -d /tmp/openwts-test.XXXXXX) || exit 99
 chmod 0777 "$dir"
 sock="$dir/wtsd.sock"
-"$wtsd" --foreground --socket "$sock" --state-dir "$dir/state" >"$dir/wtsd.log" 2>&1 &
+# WTSD_ARGS: more options for this test's wtsd (split on spaces), e.g. a short logoff grace.
+# shellcheck disable=SC2086
+"$wtsd" --foreground --socket "$sock" --state-dir "$dir/state" ${WTSD_ARGS:-} >"$dir/wtsd.log" 2>&1 &
 pid=$!
 i=0
 # wtsd renames its socket into place once it listens: the file means ready.

@@ -17,7 +17,7 @@
 
 #define CALL_TIMEOUT_SEC 30
 
-static int connect_daemon(void)
+static int connect_daemon(int timeout_sec)
 {
 	const char *path = owts_socket_path();
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -28,8 +28,9 @@ static int connect_daemon(void)
 	if (fd < 0)
 		return -errno;
 	struct timeval tv = { .tv_sec = CALL_TIMEOUT_SEC };
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	tv.tv_sec = timeout_sec;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int r = -errno;
 		close(fd);
@@ -101,7 +102,7 @@ static int recv_frame(int fd, uint8_t **out, struct owts_frame *f)
 
 int owts_client_call(const uint8_t *req, size_t len, uint8_t **reply_buf, struct owts_frame *reply)
 {
-	int fd = connect_daemon();
+	int fd = connect_daemon(CALL_TIMEOUT_SEC);
 	if (fd < 0)
 		return fd;
 	int r = send_all(fd, req, len);
@@ -116,4 +117,19 @@ int owts_client_call(const uint8_t *req, size_t len, uint8_t **reply_buf, struct
 		r = -EBADMSG;
 	}
 	return r;
+}
+
+int owts_client_open(void)
+{
+	return connect_daemon(0);
+}
+
+int owts_client_send(int fd, const uint8_t *req, size_t len)
+{
+	return send_all(fd, req, len);
+}
+
+int owts_client_recv(int fd, uint8_t **buf, struct owts_frame *f)
+{
+	return recv_frame(fd, buf, f);
 }

@@ -25,4 +25,19 @@
  */
 int owts_client_call(const uint8_t *req, size_t len, uint8_t **reply_buf, struct owts_frame *reply);
 
+/*
+ * A connection that outlives one call (a wait for an event, a subscription): connected to the
+ * wtsd of owts_socket_path(), without a receive timeout (sends keep theirs). Returns the socket
+ * (close it) or -errno as owts_client_call.
+ */
+int owts_client_open(void);
+/* Sends all of req[0..len) on fd. Returns 0 or -errno. */
+int owts_client_send(int fd, const uint8_t *req, size_t len);
+/*
+ * Receives one frame from fd, blocking until it is complete. On success *buf (free() it) holds it
+ * and *f points into it. Returns 0, -ECONNRESET when the daemon closed the connection, -EBADMSG,
+ * or -errno.
+ */
+int owts_client_recv(int fd, uint8_t **buf, struct owts_frame *f);
+
 #endif /* OWTS_CLIENT_H */

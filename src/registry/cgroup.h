@@ -36,4 +36,17 @@ int wtsd_cgroup_attach(struct wtsd_cgroup *cg, uint32_t session_id, pid_t pid);
 /* Removes session-<id> if it is empty. Returns 0 or -errno (-EBUSY while processes remain). */
 int wtsd_cgroup_remove(struct wtsd_cgroup *cg, uint32_t session_id);
 
+/*
+ * Sends sig to every process of session-<id> and of the cgroups below it (a logoff's SIGTERM).
+ * Processes forked meanwhile may be missed: wtsd_cgroup_kill() is the atomic end. Returns the
+ * number of processes signalled, or -errno (-ENOENT: no such cgroup).
+ */
+int wtsd_cgroup_signal(struct wtsd_cgroup *cg, uint32_t session_id, int sig);
+/* SIGKILLs the whole subtree of session-<id>: cgroup.kill where the kernel has it (5.14+),
+ * otherwise wtsd_cgroup_signal(SIGKILL). Returns 0 or -errno. */
+int wtsd_cgroup_kill(struct wtsd_cgroup *cg, uint32_t session_id);
+/* 1 while session-<id> holds a process ("populated 1" in cgroup.events), 0 when it is empty or
+ * gone, or -errno. */
+int wtsd_cgroup_populated(struct wtsd_cgroup *cg, uint32_t session_id);
+
 #endif /* WTSD_CGROUP_H */

@@ -30,6 +30,8 @@ struct wtsd_session {
 	struct owts_session rec;
 	pid_t *leaders;  /* processes spawned into the session (fallback tracking) */
 	size_t nleaders;
+	pid_t initial_pid; /* the running initial program started at RDP logon, 0 if none */
+	bool ending;       /* a logoff is under way: no reconnect, no new program (lifecycle) */
 };
 
 struct wtsd_registry {

@@ -1,7 +1,8 @@
 /*
  * config.c — wtsd's configuration file: "key = value" lines, '#' comments. Keys this version
- * knows: admin_group, listen (ADDR:PORT of the RDP listener), cert_file, key_file, sam_file and
- * user_map (rdpuser:linuxuser, repeatable). Unknown keys are logged and ignored so that a newer file does not stop an
+ * knows: admin_group, listen (ADDR:PORT of the RDP listener), cert_file, key_file, sam_file,
+ * user_map (rdpuser:linuxuser, repeatable), initial_program (a command line for /bin/sh -c, run
+ * in every new RDP session), logoff_on_exit (yes|no) and logoff_grace_ms (0 … 600000). Unknown keys are logged and ignored so that a newer file does not stop an
  * older daemon. Command-line options override the file.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <winpr/wlog.h>
 
@@ -78,6 +80,31 @@ int wtsd_config_add_user_map(struct wtsd_config *cfg, const char *value)
 	return 0;
 }
 
+/* "yes" / "no" (also true/false, on/off, 1/0). 0 or -EINVAL. */
+static int parse_bool(const char *value, bool *out)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false",
+	                                                                             "off", "0"};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(value, yes[i]) == 0)
+			return *out = true, 0;
+		if (strcasecmp(value, no[i]) == 0)
+			return *out = false, 0;
+	}
+	return -EINVAL;
+}
+
+int wtsd_config_set_grace(struct wtsd_config *cfg, const char *value)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long ms = strtoul(value, &end, 10);
+	if (errno || end == value || *end || ms > 600000)
+		return -EINVAL;
+	cfg->logoff_grace_ms = (unsigned)ms;
+	return 0;
+}
+
 /* Applies one key; returns 0, 1 for an unknown key, or -errno. */
 static int apply(struct wtsd_config *cfg, const char *key, const char *value)
 {
@@ -93,6 +120,12 @@ static int apply(struct wtsd_config *cfg, const char *key, const char *value)
 		return wtsd_config_set_path(cfg->sam_file, sizeof(cfg->sam_file), value);
 	if (strcmp(key, "user_map") == 0)
 		return wtsd_config_add_user_map(cfg, value);
+	if (strcmp(key, "initial_program") == 0)
+		return wtsd_config_set_path(cfg->initial_program, sizeof(cfg->initial_program), value);
+	if (strcmp(key, "logoff_on_exit") == 0)
+		return parse_bool(value, &cfg->logoff_on_exit);
+	if (strcmp(key, "logoff_grace_ms") == 0)
+		return wtsd_config_set_grace(cfg, value);
 	return 1;
 }
 

@@ -280,8 +280,26 @@ void wtsd_control_complete(struct wtsd *d, struct wtsd_pending *p, uint32_t stat
 		owts_writer_free(&w);
 	}
 	free(p);
-	if (c->eof && !c->out_len)
-		client_free(d, c);
+	/* A client that is done goes from its own event (EPOLLOUT fires at once), never from here:
+	 * the caller may be walking a list of pendings, or the main loop may still hold c in the
+	 * events of this turn. */
+	if (c->eof && !c->out_len) {
+		struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = c };
+		if (epoll_ctl(d->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev) < 0)
+			client_free(d, c);
+	}
+}
+
+int wtsd_control_push(struct wtsd *d, struct wtsd_pending *p, const void *body, size_t len)
+{
+	struct owts_writer w;
+	if (owts_writer_begin(&w, p->op, p->id, 0) < 0)
+		return -ENOMEM;
+	owts_write_bytes(&w, body, len);
+	/* On failure the client stays: a dead socket is reaped by the main loop (EPOLLHUP). */
+	int r = queue_reply(p->c, &w);
+	owts_writer_free(&w);
+	return r < 0 ? r : flush_out(d, p->c);
 }
 
 static int flush_out(struct wtsd *d, struct client *c)

@@ -16,8 +16,10 @@
 #include <unistd.h>
 
 #include <winpr/wlog.h>
+#include <winpr/wnd.h> /* WTS_SESSION_LOGON and the other WM_WTSSESSION_CHANGE codes */
 #include <winpr/wtsapi.h>
 
+#include "events.h"
 #include "handlers.h"
 #include "owts_error.h"
 #include "owts_records.h"
@@ -293,6 +295,9 @@ static uint32_t h_session_create(struct wtsd *d, const struct wtsd_peer *peer,
 	}
 	WLog_INFO(TAG, "session %u created for uid %u (\"%s\") by uid %u", s->rec.id, uid,
 	          s->rec.user, (unsigned)peer->uid);
+	/* A session made here has its user logged on from the start (no client connects). */
+	wtsd_events_emit(d, WTS_EVENT_CREATE | WTS_EVENT_LOGON | WTS_EVENT_STATECHANGE,
+	                 WTS_SESSION_LOGON, s->rec.id);
 	return ERROR_SUCCESS;
 }
 

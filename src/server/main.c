@@ -3,11 +3,13 @@
  *
  *	wtsd [--foreground] [--socket PATH] [--state-dir DIR] [--config FILE]
  *	     [--admin-group GROUP] [--listen ADDR:PORT] [--cert FILE --key FILE] [--sam FILE]
- *	     [--user-map RDPUSER:LINUXUSER]...
+ *	     [--user-map RDPUSER:LINUXUSER]... [--initial-program CMD] [--logoff-grace-ms MS]
  *
  * One main thread, one epoll loop over the control socket, its clients, a signalfd (SIGTERM and
- * SIGINT stop, SIGCHLD reaps session programs), the RDP listener's sockets and the queue of
- * calls from RDP peer threads (mainq.c). Only the main thread touches the registry; each RDP
+ * SIGINT stop, SIGCHLD reaps session programs), the RDP listener's sockets, the queue of
+ * calls from RDP peer threads (mainq.c), the timer of logoffs under way (logoff.c) and the
+ * eventfd that answers WTSWaitSystemEvent waiters once a turn (events.c). Only the
+ * main thread touches the registry; each RDP
  * connection runs on its own thread (rdp_listener.c says why) and reaches the registry through
  * that queue. Without --foreground wtsd still runs in the
  * foreground (systemd's Type=notify-less simple service); the flag is accepted for the
@@ -30,6 +32,8 @@
 
 #include <winpr/wlog.h>
 
+#include "events.h"
+#include "lifecycle.h"
 #include "mainq.h"
 #include "owts_paths.h"
 #include "rdp.h"
@@ -53,7 +57,10 @@ static void usage(FILE *out)
 	             "  --cert, --key FILE  TLS certificate and key (PEM); default: generated in"
 	             " the state dir\n"
 	             "  --sam FILE          WinPR SAM file (winpr-hash format) of RDP users\n"
-	             "  --user-map R:L      RDP user R logs on as Linux user L (default: same name)\n",
+	             "  --user-map R:L      RDP user R logs on as Linux user L (default: same name)\n"
+	             "  --initial-program CMD  run \"/bin/sh -c CMD\" as the user in each new RDP"
+	             " session\n"
+	             "  --logoff-grace-ms MS    a logoff sends SIGKILL MS ms after SIGTERM (5000)\n",
 	             OWTS_DEFAULT_SOCKET);
 }
 
@@ -70,10 +77,13 @@ static int parse_args(int argc, char **argv, struct wtsd_config *cfg)
 		{ "key", required_argument, NULL, 'K' },
 		{ "sam", required_argument, NULL, 'S' },
 		{ "user-map", required_argument, NULL, 'u' },
+		{ "initial-program", required_argument, NULL, 'P' },
+		{ "logoff-grace-ms", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *admin = NULL, *listen = NULL, *cert = NULL, *key = NULL, *sam = NULL;
+	const char *program = NULL, *grace = NULL;
 	const char *maps[WTSD_USER_MAP_MAX];
 	unsigned nmaps = 0;
 	int c;
@@ -88,6 +98,8 @@ static int parse_args(int argc, char **argv, struct wtsd_config *cfg)
 		case 'C': cert = optarg; break;
 		case 'K': key = optarg; break;
 		case 'S': sam = optarg; break;
+		case 'P': program = optarg; break;
+		case 'G': grace = optarg; break;
 		case 'u':
 			if (nmaps == WTSD_USER_MAP_MAX)
 				return -ENOSPC;
@@ -118,6 +130,11 @@ static int parse_args(int argc, char **argv, struct wtsd_config *cfg)
 		r = wtsd_config_set_path(cfg->key_file, sizeof(cfg->key_file), key);
 	if (!r && sam)
 		r = wtsd_config_set_path(cfg->sam_file, sizeof(cfg->sam_file), sam);
+	if (!r && program)
+		r = wtsd_config_set_path(cfg->initial_program, sizeof(cfg->initial_program),
+		                         program);
+	if (!r && grace && (r = wtsd_config_set_grace(cfg, grace)) < 0)
+		fprintf(stderr, "wtsd: --logoff-grace-ms \"%s\": expected 0 to 600000\n", grace);
 	for (unsigned i = 0; !r && i < nmaps; i++) {
 		r = wtsd_config_add_user_map(cfg, maps[i]);
 		if (r < 0)
@@ -153,8 +170,10 @@ static void handle_signals(struct wtsd *d)
 	while (read(d->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD) {
 			pid_t pid;
-			while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
 				wtsd_registry_reaped(&d->reg, pid);
+				wtsd_lifecycle_reaped(d, pid);
+			}
 		} else {
 			WLog_INFO(TAG, "signal %u: stopping", si.ssi_signo);
 			d->stopping = true;
@@ -195,6 +214,8 @@ static int start(struct wtsd *d)
 	if (r == 0)
 		r = wtsd_mainq_open(d);
 	if (r == 0)
+		r = wtsd_lifecycle_open(d);
+	if (r == 0)
 		r = wtsd_rdp_open(d);
 	if (r == 0)
 		r = wtsd_control_open(d);
@@ -216,7 +237,9 @@ static void run(struct wtsd *d)
 			void *tag = events[i].data.ptr;
 			if (tag == &signal_tag)
 				handle_signals(d);
-			else if (!wtsd_mainq_event(d, tag) && !wtsd_rdp_event(d, tag, events[i].events))
+			else if (!wtsd_mainq_event(d, tag) && !wtsd_events_event(d, tag) &&
+			         !wtsd_lifecycle_event(d, tag) &&
+			         !wtsd_rdp_event(d, tag, events[i].events))
 				wtsd_control_event(d, tag, events[i].events);
 		}
 	}
@@ -225,7 +248,8 @@ static void run(struct wtsd *d)
 int main(int argc, char **argv)
 {
 	struct wtsd d = {
-		.cfg = { .socket_path = OWTS_DEFAULT_SOCKET, .state_dir = "/var/lib/openwts" },
+		.cfg = { .socket_path = OWTS_DEFAULT_SOCKET, .state_dir = "/var/lib/openwts",
+		         .logoff_on_exit = true, .logoff_grace_ms = 5000 },
 		.listen_fd = -1,
 		.epoll_fd = -1,
 		.signal_fd = -1,
@@ -245,7 +269,9 @@ int main(int argc, char **argv)
 	/* Peers first: their last calls (disconnects) still reach the registry. */
 	wtsd_rdp_close(&d);
 	wtsd_mainq_close(&d);
+	wtsd_events_close(&d); /* waiters and subscribers hear that wtsd goes */
 	wtsd_control_close(&d);
+	wtsd_lifecycle_close(&d);
 	wtsd_registry_close(&d.reg);
 	if (d.signal_fd >= 0)
 		close(d.signal_fd);

@@ -58,6 +58,9 @@ void wtsd_rdp_close(struct wtsd *d);
 int wtsd_rdp_peer_start(struct wtsd_rdp *rdp, freerdp_peer *client, uint32_t connection);
 /* Asks every peer thread to end its connection (also one blocked in a handshake). Any thread. */
 void wtsd_rdp_peers_stop(struct wtsd_rdp *rdp);
+/* Asks the thread of connection "RDP-Tcp#<connection>" to end it; a connection that has ended
+ * already is a no-op. Any thread. */
+void wtsd_rdp_peer_stop(struct wtsd_rdp *rdp, uint32_t connection);
 
 /* --- rdp_session.c (functions for wtsd_mainq_call: run on the main thread) ------------------ */
 
@@ -99,6 +102,16 @@ struct wtsd_rdp_disconnect
 /* The connection ended: its session becomes WTSDisconnected (processes stay). arg: struct
  * wtsd_rdp_disconnect. Returns 0, or -ENOENT when the session moved on. */
 int wtsd_rdp_session_disconnect(struct wtsd *d, void *arg);
+
+/*
+ * Detaches session_id from the connection that holds it (WTSDisconnectSession, a logoff): the
+ * session is WTSDisconnected at once (disconnect time set, processes untouched, events
+ * emitted) and the connection's thread is told to close; its own disconnect call then finds
+ * nothing to do. Main thread. Returns 0, or -ENOENT when no connection holds the session.
+ */
+int wtsd_rdp_session_detach(struct wtsd *d, uint32_t session_id);
+/* True while a connection holds session_id. Main thread. */
+bool wtsd_rdp_session_attached(uint32_t session_id);
 
 /* Updates the display of the session a connection holds (client resize). arg: struct
  * wtsd_rdp_logon with session_id, connection and client.hres/vres/color_depth set. */

@@ -401,3 +401,17 @@ void wtsd_rdp_peers_stop(struct wtsd_rdp *rdp)
 	}
 	pthread_mutex_unlock(&rdp->lock);
 }
+
+void wtsd_rdp_peer_stop(struct wtsd_rdp *rdp, uint32_t connection)
+{
+	pthread_mutex_lock(&rdp->lock);
+	for (struct wtsd_rdp_peer *p = rdp->peers; p; p = p->next) {
+		if (p->connection != connection)
+			continue;
+		SetEvent(p->stop);
+		/* A read blocked inside FreeRDP wakes too; the thread's finish() closes the
+		 * connection (the client sees it end). */
+		(void)shutdown(p->client->sockfd, SHUT_RD);
+	}
+	pthread_mutex_unlock(&rdp->lock);
+}

@@ -15,8 +15,11 @@
 #include <string.h>
 
 #include <winpr/wlog.h>
+#include <winpr/wnd.h> /* WTS_SESSION_LOGON and the other WM_WTSSESSION_CHANGE codes */
 #include <winpr/wtsapi.h>
 
+#include "events.h"
+#include "lifecycle.h"
 #include "owts_time.h"
 #include "rdp.h"
 #include "store.h"
@@ -78,7 +81,7 @@ static struct wtsd_session *disconnected_session(struct wtsd_registry *reg, uint
 		struct wtsd_session *s = reg->sessions[i];
 		if (s->rec.id >= WTSD_FIRST_ID && s->rec.uid == uid &&
 		    s->rec.protocol == WTS_PROTOCOL_TYPE_RDP && s->rec.state == WTSDisconnected &&
-		    !find_attach(s->rec.id))
+		    !s->ending && !find_attach(s->rec.id))
 			return s;
 	}
 	return NULL;
@@ -125,6 +128,9 @@ int wtsd_rdp_session_logon(struct wtsd *d, void *arg)
 	r = set_attach(s->rec.id, l->connection);
 	if (r == 0)
 		r = wtsd_store_session_put(d->reg.store, &s->rec);
+	/* A new session starts its initial program (logoff.c), as the user, inside it. */
+	if (r == 0 && created)
+		r = wtsd_lifecycle_start_program(d, s);
 	if (r < 0) {
 		/* Nothing half-made: a new session goes, a reconnected one stays as it was. */
 		struct attach *a = find_attach(s->rec.id);
@@ -145,6 +151,12 @@ int wtsd_rdp_session_logon(struct wtsd *d, void *arg)
 	WLog_INFO(TAG, "session %u: %s \"%s\" on %s from \"%s\" (%ux%u)", s->rec.id,
 	          created ? "logon of" : "reconnect of", s->rec.user, s->rec.station,
 	          s->rec.client_name, s->rec.hres, s->rec.vres);
+	/* Windows' order: the client connects, then (new sessions only) the user logs on. */
+	wtsd_events_emit(d, (created ? WTS_EVENT_CREATE : 0) | WTS_EVENT_CONNECT |
+	                        WTS_EVENT_STATECHANGE,
+	                 WTS_REMOTE_CONNECT, s->rec.id);
+	if (created)
+		wtsd_events_emit(d, WTS_EVENT_LOGON, WTS_SESSION_LOGON, s->rec.id);
 	return 0;
 }
 
@@ -176,6 +188,8 @@ int wtsd_rdp_session_disconnect(struct wtsd *d, void *arg)
 	s->rec.station[0] = '\0';
 	wtsd_registry_changed(&d->reg);
 	int r = wtsd_store_session_put(d->reg.store, &s->rec);
+	wtsd_events_emit(d, WTS_EVENT_DISCONNECT | WTS_EVENT_STATECHANGE, WTS_REMOTE_DISCONNECT,
+	                 s->rec.id);
 	return r;
 }
 
@@ -191,4 +205,22 @@ int wtsd_rdp_session_display(struct wtsd *d, void *arg)
 	s->rec.color_depth = l->client.color_depth;
 	wtsd_registry_changed(&d->reg);
 	return 0;
+}
+
+int wtsd_rdp_session_detach(struct wtsd *d, uint32_t session_id)
+{
+	struct attach *a = find_attach(session_id);
+	if (!a)
+		return -ENOENT;
+	struct wtsd_rdp_disconnect x = {session_id, a->connection};
+	/* The connection's own later disconnect finds the attachment gone and does nothing. */
+	int r = wtsd_rdp_session_disconnect(d, &x);
+	if (d->rdp)
+		wtsd_rdp_peer_stop(d->rdp, x.connection);
+	return r == -ENOENT ? 0 : r;
+}
+
+bool wtsd_rdp_session_attached(uint32_t session_id)
+{
+	return find_attach(session_id) != NULL;
 }

@@ -36,6 +36,10 @@ struct wtsd_config {
 	char sam_file[1024];  /* WinPR SAM file (winpr-hash format) of RDP users */
 	struct wtsd_user_map user_map[WTSD_USER_MAP_MAX];
 	unsigned n_user_map;
+	/* Session lifecycle (lifecycle.c, logoff.c). */
+	char initial_program[1024]; /* command line run by /bin/sh -c at RDP logon; "" = none */
+	bool logoff_on_exit;        /* the initial program's exit logs the session off */
+	unsigned logoff_grace_ms;   /* SIGTERM → SIGKILL delay of a logoff */
 };
 
 struct wtsd_mainq;
@@ -80,6 +84,13 @@ struct wtsd_pending *wtsd_control_defer(struct wtsd *d, const struct wtsd_peer *
 /* Sends the reply (status and, if status is 0, body[0..len)) and frees pending. */
 void wtsd_control_complete(struct wtsd *d, struct wtsd_pending *pending, uint32_t status,
                            const void *body, size_t len);
+/*
+ * Sends a frame (status 0, the pending request's op and id, body[0..len)) without completing
+ * pending: a stream of replies to one request (event subscriptions). Never frees the client; a
+ * client whose socket failed is closed by the main loop later, and its cancel runs then.
+ * Returns 0 or -errno.
+ */
+int wtsd_control_push(struct wtsd *d, struct wtsd_pending *pending, const void *body, size_t len);
 
 /*
  * Handles one decoded request frame and writes the reply body into *reply (begun by the caller
@@ -101,6 +112,8 @@ int wtsd_config_load(struct wtsd_config *cfg);
 int wtsd_config_set_listen(struct wtsd_config *cfg, const char *value);
 /* Parses "rdpuser:linuxuser" and appends it to cfg->user_map. 0, -EINVAL or -ENOSPC. */
 int wtsd_config_add_user_map(struct wtsd_config *cfg, const char *value);
+/* Parses the logoff grace period in milliseconds (0 … 600000). 0 or -EINVAL. */
+int wtsd_config_set_grace(struct wtsd_config *cfg, const char *value);
 /* Copies value into a fixed config string field. 0 or -ENAMETOOLONG. */
 int wtsd_config_set_path(char *field, size_t size, const char *value);
 

@@ -12,7 +12,7 @@
 #include "owts_client.h"
 #include "wts_private.h"
 
-static DWORD transport_error(int r)
+DWORD wts_transport_error(int r)
 {
 	switch (-r) {
 	case ENOENT:
@@ -42,7 +42,7 @@ DWORD wts_call(struct owts_writer *req, struct wts_reply *reply)
 		return owts_errno_to_win32(r);
 	r = owts_client_call(buf, len, &reply->buf, &reply->frame);
 	if (r < 0)
-		return transport_error(r);
+		return wts_transport_error(r);
 	if (reply->frame.status != ERROR_SUCCESS) {
 		DWORD status = reply->frame.status;
 		wts_reply_free(reply);

@@ -66,6 +66,9 @@ DWORD wts_call(struct owts_writer *req, struct wts_reply *reply);
 /* Same for a request without body. */
 DWORD wts_call_simple(uint16_t op, struct wts_reply *reply);
 void wts_reply_free(struct wts_reply *reply);
+/* The Win32 code of a failed exchange with wtsd (-errno of owts_client_*): RPC_S_SERVER_UNAVAILABLE
+ * when no daemon listens, RPC_S_CALL_FAILED for a broken connection, ... */
+DWORD wts_transport_error(int r);
 
 /* --- result blocks (wts_block.c) ----------------------------------------------------------- */
 
@@ -98,6 +101,21 @@ void wts_str_copy(void *dst, size_t cap, const char *utf8, bool wide);
 /* Converts an A or W server / user name argument to UTF-8. Returns ERROR_SUCCESS or
  * ERROR_INVALID_PARAMETER (too long). NULL gives "". */
 DWORD wts_arg_utf8(const void *arg, bool wide, char *out, size_t size);
+
+/* --- events (wts_events.c) ----------------------------------------------------------------- */
+
+/*
+ * Opens an EVENT_SUBSCRIBE stream with flags (NOTIFY_FOR_*) and waits for wtsd's
+ * acknowledgement, so every notification after the return reaches *fd_out (a blocking socket
+ * without receive timeout; close() it). *session_out (may be NULL) gets the caller's session as
+ * wtsd sees it. Returns ERROR_SUCCESS or the Win32 error (RPC_S_SERVER_UNAVAILABLE: no wtsd).
+ */
+DWORD wts_event_subscribe(uint32_t flags, int *fd_out, uint32_t *session_out);
+/*
+ * Receives the next notification of a subscription: *code (WM_WTSSESSION_CHANGE code) and
+ * *session, written only on success. Blocks. RPC_S_SERVER_UNAVAILABLE once wtsd has gone.
+ */
+DWORD wts_event_next(int fd, uint32_t *code, uint32_t *session);
 
 /* --- shared pieces ------------------------------------------------------------------------- */
 

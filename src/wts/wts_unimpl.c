@@ -71,32 +71,6 @@ WTS_EXPORT BOOL WINAPI WTSQueryUserToken(ULONG SessionId, PHANDLE phToken)
 	NOT_IMPLEMENTED_BOOL();
 }
 
-WTS_EXPORT BOOL WINAPI WTSConnectSessionW(ULONG LogonId, ULONG TargetLogonId, PWSTR pPassword,
-                                          BOOL bWait)
-{
-	UNUSED(LogonId, TargetLogonId, pPassword, bWait);
-	NOT_IMPLEMENTED_BOOL();
-}
-
-WTS_EXPORT BOOL WINAPI WTSConnectSessionA(ULONG LogonId, ULONG TargetLogonId, PSTR pPassword,
-                                          BOOL bWait)
-{
-	UNUSED(LogonId, TargetLogonId, pPassword, bWait);
-	NOT_IMPLEMENTED_BOOL();
-}
-
-WTS_EXPORT BOOL WINAPI WTSDisconnectSession(HANDLE hServer, DWORD SessionId, BOOL bWait)
-{
-	UNUSED(hServer, SessionId, bWait);
-	NOT_IMPLEMENTED_BOOL();
-}
-
-WTS_EXPORT BOOL WINAPI WTSLogoffSession(HANDLE hServer, DWORD SessionId, BOOL bWait)
-{
-	UNUSED(hServer, SessionId, bWait);
-	NOT_IMPLEMENTED_BOOL();
-}
-
 WTS_EXPORT BOOL WINAPI WTSSendMessageW(HANDLE hServer, DWORD SessionId, LPWSTR pTitle,
                                        DWORD TitleLength, LPWSTR pMessage, DWORD MessageLength,
                                        DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait)
@@ -140,36 +114,6 @@ WTS_EXPORT BOOL WINAPI WTSStartRemoteControlSessionA(LPSTR pTargetServerName,
 WTS_EXPORT BOOL WINAPI WTSStopRemoteControlSession(ULONG LogonId)
 {
 	UNUSED(LogonId);
-	NOT_IMPLEMENTED_BOOL();
-}
-
-WTS_EXPORT BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask, DWORD *pEventFlags)
-{
-	UNUSED(hServer, EventMask, pEventFlags);
-	NOT_IMPLEMENTED_BOOL();
-}
-
-WTS_EXPORT BOOL WINAPI WTSRegisterSessionNotification(HWND hWnd, DWORD dwFlags)
-{
-	UNUSED(hWnd, dwFlags);
-	NOT_IMPLEMENTED_BOOL();
-}
-
-WTS_EXPORT BOOL WINAPI WTSUnRegisterSessionNotification(HWND hWnd)
-{
-	UNUSED(hWnd);
-	NOT_IMPLEMENTED_BOOL();
-}
-
-WTS_EXPORT BOOL WINAPI WTSRegisterSessionNotificationEx(HANDLE hServer, HWND hWnd, DWORD dwFlags)
-{
-	UNUSED(hServer, hWnd, dwFlags);
-	NOT_IMPLEMENTED_BOOL();
-}
-
-WTS_EXPORT BOOL WINAPI WTSUnRegisterSessionNotificationEx(HANDLE hServer, HWND hWnd)
-{
-	UNUSED(hServer, hWnd);
 	NOT_IMPLEMENTED_BOOL();
 }
 

@@ -19,6 +19,7 @@
 #include <cchannel.h>
 #include <mstlsapi.h>
 #include <openwts/provider.h>
+#include <openwts/events.h>
 
 #include "api_common.h"
 
@@ -201,6 +202,88 @@ ROW(WTSGetActiveConsoleSessionId, no_console, 0xDEADBEEF, {
 	return FALSE;
 })
 
+/* --- session lifecycle ------------------------------------------------------------------------ */
+#define LIFE_ROW(fn, what, err, ...)                                                             \
+	ROW(fn, what, err, {                                                                      \
+		untouched = true;                                                                 \
+		return fn(__VA_ARGS__);                                                           \
+	})
+LIFE_ROW(WTSConnectSessionA, null_password, 87, NO_SESSION, LOGONID_CURRENT, NULL, FALSE)
+LIFE_ROW(WTSConnectSessionA, both_current, 87, LOGONID_CURRENT, LOGONID_CURRENT, "", FALSE)
+LIFE_ROW(WTSConnectSessionA, no_session, 7022, NO_SESSION, LOGONID_CURRENT, "", TRUE)
+LIFE_ROW(WTSConnectSessionW, null_password, 87, NO_SESSION, LOGONID_CURRENT, NULL, TRUE)
+LIFE_ROW(WTSConnectSessionW, no_session, 7022, NO_SESSION, LOGONID_CURRENT, (WCHAR[]){ 0 }, FALSE)
+LIFE_ROW(WTSDisconnectSession, forged_handle, 6, FORGED, NO_SESSION, FALSE)
+LIFE_ROW(WTSDisconnectSession, no_session, 7022, NULL, NO_SESSION, TRUE)
+LIFE_ROW(WTSDisconnectSession, session0, 5, NULL, 0, FALSE)
+LIFE_ROW(WTSLogoffSession, forged_handle, 6, FORGED, NO_SESSION, TRUE)
+LIFE_ROW(WTSLogoffSession, stale_handle, 6, stale, NO_SESSION, FALSE)
+LIFE_ROW(WTSLogoffSession, no_session, 7022, NULL, NO_SESSION, TRUE)
+LIFE_ROW(WTSLogoffSession, session0, 5, NULL, 0, TRUE)
+
+/* --- events and notifications -------------------------------------------------------------- */
+ROW(WTSWaitSystemEvent, null_flags, 87, {
+	untouched = true;
+	return WTSWaitSystemEvent(NULL, WTS_EVENT_ALL, NULL);
+})
+ROW(WTSWaitSystemEvent, no_mask, 87, {
+	DWORD f = 77;
+	BOOL r = WTSWaitSystemEvent(NULL, 0, &f);
+	untouched = f == 77;
+	return r;
+})
+ROW(WTSWaitSystemEvent, forged_handle, 6, {
+	DWORD f = 77;
+	BOOL r = WTSWaitSystemEvent(FORGED, WTS_EVENT_ALL, &f);
+	untouched = f == 77;
+	return r;
+})
+ROW(WTSRegisterSessionNotification, null_window, ERROR_INVALID_WINDOW_HANDLE, {
+	untouched = true;
+	return WTSRegisterSessionNotification(NULL, NOTIFY_FOR_THIS_SESSION);
+})
+ROW(WTSRegisterSessionNotification, bad_flags, 87, {
+	untouched = true;
+	return WTSRegisterSessionNotification((HWND)SENTINEL, 2);
+})
+ROW(WTSUnRegisterSessionNotification, not_registered, 87, {
+	untouched = true;
+	return WTSUnRegisterSessionNotification((HWND)SENTINEL);
+})
+ROW(WTSRegisterSessionNotificationEx, forged_handle, 6, {
+	untouched = true;
+	return WTSRegisterSessionNotificationEx(FORGED, (HWND)SENTINEL, NOTIFY_FOR_ALL_SESSIONS);
+})
+ROW(WTSUnRegisterSessionNotificationEx, stale_handle, 6, {
+	untouched = true;
+	return WTSUnRegisterSessionNotificationEx(stale, (HWND)SENTINEL);
+})
+ROW(OpenWTSEventOpen, bad_flags, 87, {
+	untouched = true;
+	return OpenWTSEventOpen(NULL, 2) != -1;
+})
+ROW(OpenWTSEventOpen, forged_handle, 6, {
+	untouched = true;
+	return OpenWTSEventOpen(FORGED, NOTIFY_FOR_ALL_SESSIONS) != -1;
+})
+ROW(OpenWTSEventRead, not_ours, 6, {
+	DWORD code = 77, session = 77;
+	BOOL r = OpenWTSEventRead(0, &code, &session);
+	untouched = code == 77 && session == 77;
+	return r;
+})
+ROW(OpenWTSEventRead, null_code, 87, {
+	DWORD session = 77;
+	BOOL r = OpenWTSEventRead(0, NULL, &session);
+	untouched = session == 77;
+	return r;
+})
+ROW(OpenWTSEventClose, not_ours, 0xDEADBEEF, {
+	OpenWTSEventClose(-1); /* nothing to do, nothing set */
+	untouched = true;
+	return FALSE;
+})
+
 /* --- functions of later issues ------------------------------------------------------------- */
 #define NI(fn, ...)                                                                               \
 	ROW(fn, not_implemented, 120, {                                                           \
@@ -219,21 +302,12 @@ NI(WTSQueryUserConfigW, NULL, NULL, WTSUserConfigInitialProgram, NULL, NULL)
 NI(WTSSetUserConfigA, NULL, "root", WTSUserConfigInitialProgram, "x", 1)
 NI(WTSSetUserConfigW, NULL, NULL, WTSUserConfigInitialProgram, NULL, 0)
 NI(WTSQueryUserToken, 0, NULL)
-NI(WTSConnectSessionA, 1, 2, "", FALSE)
-NI(WTSConnectSessionW, 1, 2, NULL, FALSE)
-NI(WTSDisconnectSession, NULL, 0, FALSE)
-NI(WTSLogoffSession, NULL, 0, FALSE)
 NI(WTSSendMessageA, NULL, 0, "t", 1, "m", 1, 0, 0, NULL, FALSE)
 NI(WTSSendMessageW, NULL, 0, NULL, 0, NULL, 0, 0, 0, NULL, FALSE)
 NI(WTSShutdownSystem, NULL, WTS_WSD_LOGOFF)
 NI(WTSStartRemoteControlSessionA, NULL, 1, 0x6A, REMOTECONTROL_KBDCTRL_HOTKEY)
 NI(WTSStartRemoteControlSessionW, NULL, 1, 0x6A, REMOTECONTROL_KBDCTRL_HOTKEY)
 NI(WTSStopRemoteControlSession, 1)
-NI(WTSWaitSystemEvent, NULL, WTS_EVENT_ALL, NULL)
-NI(WTSRegisterSessionNotification, NULL, NOTIFY_FOR_THIS_SESSION)
-NI(WTSUnRegisterSessionNotification, NULL)
-NI(WTSRegisterSessionNotificationEx, NULL, NULL, NOTIFY_FOR_ALL_SESSIONS)
-NI(WTSUnRegisterSessionNotificationEx, NULL, NULL)
 NI(WTSEnumerateListenersA, NULL, NULL, 0, NULL, NULL)
 NI(WTSEnumerateListenersW, NULL, NULL, 0, NULL, NULL)
 NI(WTSQueryListenerConfigA, NULL, NULL, 0, "RDP-Tcp", NULL)
@@ -350,21 +424,32 @@ static const struct row rows[] = {
 	REF(WTSSetUserConfigA, not_implemented, 120),
 	REF(WTSSetUserConfigW, not_implemented, 120),
 	REF(WTSQueryUserToken, not_implemented, 120),
-	REF(WTSConnectSessionA, not_implemented, 120),
-	REF(WTSConnectSessionW, not_implemented, 120),
-	REF(WTSDisconnectSession, not_implemented, 120),
-	REF(WTSLogoffSession, not_implemented, 120),
+	REF(WTSConnectSessionA, null_password, 87),
+	REF(WTSConnectSessionA, both_current, 87),
+	REF(WTSConnectSessionA, no_session, 7022),
+	REF(WTSConnectSessionW, null_password, 87),
+	REF(WTSConnectSessionW, no_session, 7022),
+	REF(WTSDisconnectSession, forged_handle, 6),
+	REF(WTSDisconnectSession, no_session, 7022),
+	REF(WTSDisconnectSession, session0, 5),
+	REF(WTSLogoffSession, forged_handle, 6),
+	REF(WTSLogoffSession, stale_handle, 6),
+	REF(WTSLogoffSession, no_session, 7022),
+	REF(WTSLogoffSession, session0, 5),
 	REF(WTSSendMessageA, not_implemented, 120),
 	REF(WTSSendMessageW, not_implemented, 120),
 	REF(WTSShutdownSystem, not_implemented, 120),
 	REF(WTSStartRemoteControlSessionA, not_implemented, 120),
 	REF(WTSStartRemoteControlSessionW, not_implemented, 120),
 	REF(WTSStopRemoteControlSession, not_implemented, 120),
-	REF(WTSWaitSystemEvent, not_implemented, 120),
-	REF(WTSRegisterSessionNotification, not_implemented, 120),
-	REF(WTSUnRegisterSessionNotification, not_implemented, 120),
-	REF(WTSRegisterSessionNotificationEx, not_implemented, 120),
-	REF(WTSUnRegisterSessionNotificationEx, not_implemented, 120),
+	REF(WTSWaitSystemEvent, null_flags, 87),
+	REF(WTSWaitSystemEvent, no_mask, 87),
+	REF(WTSWaitSystemEvent, forged_handle, 6),
+	REF(WTSRegisterSessionNotification, null_window, ERROR_INVALID_WINDOW_HANDLE),
+	REF(WTSRegisterSessionNotification, bad_flags, 87),
+	REF(WTSUnRegisterSessionNotification, not_registered, 87),
+	REF(WTSRegisterSessionNotificationEx, forged_handle, 6),
+	REF(WTSUnRegisterSessionNotificationEx, stale_handle, 6),
 	REF(WTSEnumerateListenersA, not_implemented, 120),
 	REF(WTSEnumerateListenersW, not_implemented, 120),
 	REF(WTSQueryListenerConfigA, not_implemented, 120),
@@ -400,6 +485,11 @@ static const struct row rows[] = {
 	REF(TLSLicenseEnumNext, not_implemented, 120),
 	REF(TLSLicenseEnumEnd, not_implemented, 120),
 	REF(InitWtsApi, table_complete, 0xDEADBEEF),
+	REF(OpenWTSEventOpen, bad_flags, 87),
+	REF(OpenWTSEventOpen, forged_handle, 6),
+	REF(OpenWTSEventRead, not_ours, 6),
+	REF(OpenWTSEventRead, null_code, 87),
+	REF(OpenWTSEventClose, not_ours, 0xDEADBEEF),
 };
 
 static void test_rows(void **state)

@@ -7,7 +7,11 @@
  *   2. kill the client → the same session WTSDisconnected;
  *   3. wrong password → no new session, nothing Active;
  *   4. connect again, TLS without NLA (wtsd checks the password itself) → the same session id
- *      back, WTSActive, the new display size.
+ *      back, WTSActive, the new display size;
+ *   5. session notifications (the OpenWTSEventOpen descriptor, the stream windows get too) saw,
+ *      in order: WTS_REMOTE_CONNECT, WTS_SESSION_LOGON, WTS_REMOTE_DISCONNECT, (nothing for the
+ *      wrong password), WTS_REMOTE_CONNECT, WTS_REMOTE_DISCONNECT; and a WTSWaitSystemEvent
+ *      started before the first logon returned WTS_EVENT_LOGON.
  * Clients are killed by their process group (we started them with setsid); loopback only.
  * Exit 0 pass, 1 fail, 77 skip (xfreerdp, xvfb-run or winpr-hash missing).
  *
@@ -16,6 +20,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +35,7 @@
 
 #include <windows.h>
 #include <wtsapi32.h>
+#include <openwts/events.h>
 
 #define USER     "e2euser"
 #define PASSWORD "E2e-pass.1"
@@ -266,6 +273,31 @@ static void cleanup(void)
 	    dir, dir);
 }
 
+static DWORD logon_flags;
+
+static void *wait_logon(void *arg)
+{
+	(void)arg;
+	if (!WTSWaitSystemEvent(WTS_CURRENT_SERVER_HANDLE, WTS_EVENT_LOGON, &logon_flags))
+		logon_flags = 0xFFFFFFFF;
+	return NULL;
+}
+
+/* Reads the notifications of fd for session id (waiting up to 1 s for each) into codes. */
+static int read_codes(int fd, DWORD id, DWORD *codes, int max)
+{
+	int n = 0;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	while (n < max && poll(&p, 1, 1000) == 1) {
+		DWORD code, session;
+		if (!OpenWTSEventRead(fd, &code, &session))
+			break;
+		if (session == id)
+			codes[n++] = code;
+	}
+	return n;
+}
+
 int main(void)
 {
 	if (!getenv("WTSD") || !have("xfreerdp") || !have("xvfb-run") || !have("winpr-hash")) {
@@ -284,6 +316,11 @@ int main(void)
 		return 1;
 	}
 	struct found f;
+	int events = OpenWTSEventOpen(WTS_CURRENT_SERVER_HANDLE, NOTIFY_FOR_ALL_SESSIONS);
+	CHECK(events >= 0, "OpenWTSEventOpen: error %u", GetLastError());
+	pthread_t waiter;
+	CHECK(pthread_create(&waiter, NULL, wait_logon, NULL) == 0, "pthread_create");
+	sleep_ms(200); /* the wait is in place before the client connects */
 	/* 1. Logon: an Active RDP session with the client's data. */
 	pid_t client = start_client(port, PASSWORD, "/size:800x600", NULL);
 	bool up = wait_state(0, WTSActive, 30000, &f, client);
@@ -327,7 +364,31 @@ int main(void)
 		printf("session %lu reconnected on %s\n", (unsigned long)id, f.station);
 		check_client_info(id, 1024, 768);
 		kill_client(client);
+		CHECK(wait_state(id, WTSDisconnected, 10000, &f, 0), "session %lu not Disconnected",
+		      (unsigned long)id);
 	}
+	/* 5. The notifications, in order, and the wait (a flush ends it if it saw nothing). */
+	DWORD none;
+	WTSWaitSystemEvent(WTS_CURRENT_SERVER_HANDLE, WTS_EVENT_FLUSH, &none);
+	pthread_join(waiter, NULL);
+	CHECK(logon_flags == WTS_EVENT_LOGON, "WTSWaitSystemEvent gave 0x%x", logon_flags);
+	if (up && events >= 0) {
+		static const DWORD want[] = {WTS_REMOTE_CONNECT, WTS_SESSION_LOGON,
+		                             WTS_REMOTE_DISCONNECT, WTS_REMOTE_CONNECT,
+		                             WTS_REMOTE_DISCONNECT};
+		DWORD got[16];
+		int n = read_codes(events, id, got, 16);
+		bool same = n == 5;
+		for (int i = 0; same && i < n; i++)
+			same = got[i] == want[i];
+		char seen[128] = "";
+		for (int i = 0; i < n; i++)
+			snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), " %u", got[i]);
+		CHECK(same, "notifications for session %lu:%s (want 3 5 4 3 4)", (unsigned long)id,
+		      seen);
+		printf("notifications for session %lu:%s\n", (unsigned long)id, seen);
+	}
+	OpenWTSEventClose(events);
 	cleanup();
 	printf("%s\n", failures ? "FAILED" : "PASSED");
 	return failures ? 1 : 0;

@@ -7,8 +7,9 @@
  *	winpr_dispatch openwts SESSION_ID
  *		the calls must reach OpenWTS: session 0 "Services" (WTSDisconnected) and
  *		SESSION_ID are listed, WTSWinStationName of session 0 is "Services" in 9
- *		bytes, and WTSWaitSystemEvent fails with ERROR_CALL_NOT_IMPLEMENTED (WinPR's
- *		own stubs never set that error; only OpenWTS does).
+ *		bytes, and WTSWaitSystemEvent with an empty mask fails with
+ *		ERROR_INVALID_PARAMETER (WinPR's own stubs never set that error; only
+ *		OpenWTS's validation does).
  *	winpr_dispatch stubs
  *		the negative control: without a provider WinPR's stubs fail, the "Services"
  *		session is not seen and the last error is not OpenWTS's.
@@ -80,7 +81,7 @@ static void check_station_name(void)
 	WTSFreeMemory(buf);
 }
 
-/* A function OpenWTS does not implement yet: its error proves the call reached OpenWTS. */
+/* An argument only OpenWTS refuses: its error proves the call reached OpenWTS. */
 static void check_not_implemented(void)
 {
 	DWORD flags = 0xdeadbeef;
@@ -88,8 +89,8 @@ static void check_not_implemented(void)
 	BOOL ok = WTSWaitSystemEvent(WTS_CURRENT_SERVER_HANDLE, WTS_EVENT_NONE, &flags);
 	DWORD err = GetLastError();
 	CHECK(!ok, "WTSWaitSystemEvent succeeded");
-	CHECK(err == ERROR_CALL_NOT_IMPLEMENTED, "WTSWaitSystemEvent last error %u, want %u", err,
-	      (unsigned)ERROR_CALL_NOT_IMPLEMENTED);
+	CHECK(err == ERROR_INVALID_PARAMETER, "WTSWaitSystemEvent last error %u, want %u", err,
+	      (unsigned)ERROR_INVALID_PARAMETER);
 }
 
 /* Without a provider: every stub fails and nothing looks like OpenWTS. */
@@ -120,7 +121,7 @@ static void check_stubs(void)
 	ok = WTSWaitSystemEvent(WTS_CURRENT_SERVER_HANDLE, WTS_EVENT_NONE, &flags);
 	DWORD err = GetLastError();
 	CHECK(!ok, "WTSWaitSystemEvent succeeded without a provider");
-	CHECK(err != ERROR_CALL_NOT_IMPLEMENTED, "WinPR's stub set OpenWTS's error %u", err);
+	CHECK(err != ERROR_INVALID_PARAMETER, "WinPR's stub set OpenWTS's error %u", err);
 	printf("stubs: WTSWaitSystemEvent last error %u\n", err);
 }
 

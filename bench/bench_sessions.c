@@ -73,13 +73,9 @@ static long exchange(uint16_t op, uint32_t uid, bool with_uid)
 		owts_write_u32(&w, uid);
 		owts_write_u32(&w, 0); /* argc: no program */
 	}
-	const uint8_t *buf;
-	size_t len;
 	uint8_t *rbuf = NULL;
 	struct owts_frame f;
-	int r = owts_writer_finish(&w, &buf, &len);
-	if (r == 0)
-		r = owts_client_call(buf, len, &rbuf, &f);
+	int r = owts_client_request(&w, &rbuf, &f);
 	owts_writer_free(&w);
 	if (r < 0) {
 		fprintf(stderr, "bench_sessions: %s: %s\n", owts_op_name(op), strerror(-r));

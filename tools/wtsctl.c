@@ -50,13 +50,9 @@ static int call(uint16_t op, uint32_t id, int argc, char **argv)
 	owts_write_u32(&w, (uint32_t)argc);
 	for (int i = 0; i < argc; i++)
 		owts_write_str(&w, argv[i]);
-	const uint8_t *buf;
-	size_t len;
 	uint8_t *rbuf = NULL;
 	struct owts_frame f;
-	int r = owts_writer_finish(&w, &buf, &len);
-	if (r == 0)
-		r = owts_client_call(buf, len, &rbuf, &f);
+	int r = owts_client_request(&w, &rbuf, &f);
 	owts_writer_free(&w);
 	if (r < 0) {
 		fprintf(stderr, "wtsctl: %s: %s\n", owts_op_name(op), strerror(-r));

@@ -119,6 +119,14 @@ int owts_client_call(const uint8_t *req, size_t len, uint8_t **reply_buf, struct
 	return r;
 }
 
+int owts_client_request(struct owts_writer *w, uint8_t **reply_buf, struct owts_frame *reply)
+{
+	const uint8_t *buf;
+	size_t len;
+	int r = owts_writer_finish(w, &buf, &len);
+	return r < 0 ? r : owts_client_call(buf, len, reply_buf, reply);
+}
+
 int owts_client_open(void)
 {
 	return connect_daemon(0);

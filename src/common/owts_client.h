@@ -26,6 +26,12 @@
 int owts_client_call(const uint8_t *req, size_t len, uint8_t **reply_buf, struct owts_frame *reply);
 
 /*
+ * Completes the request built in *w (owts_writer_finish) and exchanges it as owts_client_call.
+ * The writer stays owned by the caller. Returns 0 or -errno.
+ */
+int owts_client_request(struct owts_writer *w, uint8_t **reply_buf, struct owts_frame *reply);
+
+/*
  * A connection that outlives one call (a wait for an event, a subscription): connected to the
  * wtsd of owts_socket_path(), without a receive timeout (sends keep theirs). Returns the socket
  * (close it) or -errno as owts_client_call.

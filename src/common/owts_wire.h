@@ -49,7 +49,12 @@
 	X(SESSION_LOGOFF, 10, false)                                                              \
 	X(SESSION_CONNECT, 11, false)                                                             \
 	X(EVENT_WAIT, 12, false)                                                                  \
-	X(EVENT_SUBSCRIBE, 13, false)
+	X(EVENT_SUBSCRIBE, 13, false)                                                             \
+	X(LISTENER_ENUM, 14, false)                                                               \
+	X(LISTENER_QUERY, 15, false)                                                              \
+	X(LISTENER_CREATE, 16, true)                                                              \
+	X(LISTENER_SET_SECURITY, 17, true)                                                        \
+	X(LISTENER_GET_SECURITY, 18, false)
 
 enum owts_op
 {

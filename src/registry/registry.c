@@ -15,6 +15,7 @@
 #include <winpr/wlog.h>
 #include <winpr/wtsapi.h>
 
+#include "listeners.h"
 #include "owts_paths.h"
 #include "owts_time.h"
 #include "procscan.h"
@@ -159,6 +160,8 @@ int wtsd_registry_open(struct wtsd_registry *reg, const char *state_dir, const c
 		return r;
 	}
 	r = wtsd_store_session_each(reg->store, load_one, reg);
+	if (r == 0)
+		r = wtsd_listeners_load(reg);
 	if (r < 0)
 		return r;
 	reg->logind = sd_booted() > 0 && access("/run/systemd/seats/", F_OK) == 0;
@@ -176,6 +179,7 @@ void wtsd_registry_close(struct wtsd_registry *reg)
 	reg->sessions = NULL;
 	free(reg->list);
 	reg->list = NULL;
+	wtsd_listeners_free(reg);
 	wtsd_store_close(reg->store);
 	reg->store = NULL;
 	wtsd_cgroup_fini(&reg->cg);
@@ -360,10 +364,15 @@ int wtsd_registry_list(struct wtsd_registry *reg, const uint8_t **body, size_t *
 		struct owts_writer w;
 		if (owts_writer_begin(&w, 0, 0, 0) < 0)
 			return -ENOMEM;
-		owts_writer_reserve(&w, 4 + reg->n * 48);
-		owts_write_u32(&w, (uint32_t)reg->n);
+		owts_writer_reserve(&w, 4 + (reg->n + reg->nlisteners) * 48);
+		owts_write_u32(&w, (uint32_t)(reg->n + reg->nlisteners));
 		for (size_t i = 0; i < reg->n; i++)
 			owts_session_brief_write(&w, &reg->sessions[i]->rec);
+		for (size_t i = 0; i < reg->nlisteners; i++) {
+			struct owts_session ls;
+			wtsd_listener_session(reg->listeners[i], &ls);
+			owts_session_brief_write(&w, &ls);
+		}
 		const uint8_t *buf;
 		size_t n;
 		int r = owts_writer_finish(&w, &buf, &n);

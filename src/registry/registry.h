@@ -25,6 +25,7 @@
 #define WTSD_NO_SESSION     UINT32_MAX
 
 struct wtsd_store;
+struct wtsd_listener;
 
 struct wtsd_session {
 	struct owts_session rec;
@@ -45,6 +46,9 @@ struct wtsd_registry {
 	uint8_t *list;
 	size_t list_len;
 	bool list_valid;
+	/* Listeners (listeners.h), by id; listed after the sessions as WTSListen pseudo-sessions. */
+	struct wtsd_listener **listeners;
+	size_t nlisteners;
 };
 
 /*
@@ -74,7 +78,8 @@ int wtsd_registry_delete(struct wtsd_registry *reg, uint32_t id);
 /* Marks what lists show as changed; every change of a session's record must call it. */
 void wtsd_registry_changed(struct wtsd_registry *reg);
 /*
- * The body of a SESSION_ENUM reply (count, then brief records), cached until the next change:
+ * The body of a SESSION_ENUM reply (count, then brief records: the sessions, then each listener as a
+ * WTSListen pseudo-session), cached until the next change:
  * listing 10,000 sessions is a copy. Returns 0 or -ENOMEM; *body stays owned by the registry.
  */
 int wtsd_registry_list(struct wtsd_registry *reg, const uint8_t **body, size_t *len);

@@ -32,6 +32,23 @@ static const char *const migrations[] = {
 	" logon_time INTEGER NOT NULL, connect_time INTEGER NOT NULL,"
 	" disconnect_time INTEGER NOT NULL);"
 	"CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+	/* 1 → 2: listeners (WTSLISTENERCONFIG fields, address, self-relative SD) */
+	"CREATE TABLE listeners ("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, address TEXT NOT NULL,"
+	" enabled INTEGER NOT NULL, max_connections INTEGER NOT NULL,"
+	" prompt_password INTEGER NOT NULL, inherit_color_depth INTEGER NOT NULL,"
+	" color_depth INTEGER NOT NULL, inherit_broken_timeout INTEGER NOT NULL,"
+	" broken_timeout INTEGER NOT NULL, disable_printer INTEGER NOT NULL,"
+	" disable_drive INTEGER NOT NULL, disable_com INTEGER NOT NULL,"
+	" disable_lpt INTEGER NOT NULL, disable_clipboard INTEGER NOT NULL,"
+	" disable_audio INTEGER NOT NULL, disable_pnp INTEGER NOT NULL,"
+	" disable_default_printer INTEGER NOT NULL, lan_adapter INTEGER NOT NULL,"
+	" port INTEGER NOT NULL, inherit_shadow INTEGER NOT NULL, shadow INTEGER NOT NULL,"
+	" timeout_connection INTEGER NOT NULL, timeout_disconnection INTEGER NOT NULL,"
+	" timeout_idle INTEGER NOT NULL, security_layer INTEGER NOT NULL,"
+	" min_encryption INTEGER NOT NULL, user_authentication INTEGER NOT NULL,"
+	" comment TEXT NOT NULL, logon_user TEXT NOT NULL, logon_domain TEXT NOT NULL,"
+	" work_dir TEXT NOT NULL, initial_program TEXT NOT NULL, sd BLOB NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -230,6 +247,73 @@ int wtsd_store_next_session_id(struct wtsd_store *st, uint32_t first, uint32_t *
 	}
 	if (!r && rc != SQLITE_DONE)
 		r = fail(st, "sequence");
+	sqlite3_finalize(q);
+	return r;
+}
+
+/* --- listeners (schema 2) --------------------------------------------------------------------
+ * Columns in the order of struct owts_listener, generated from its field lists. */
+#define COL32(f, w) ", " #f
+#define COLSTR(f, w, cap) ", " #f
+#define LISTENER_COLUMNS                                                                          \
+	"id, name, address" OWTS_LISTENER_U32(COL32) OWTS_LISTENER_STR(COLSTR) ", sd"
+
+int wtsd_store_listener_put(struct wtsd_store *st, const struct owts_listener *l,
+                            const uint8_t *sd, size_t sd_len)
+{
+	sqlite3_stmt *q;
+	const char *sql = "INSERT OR REPLACE INTO listeners (" LISTENER_COLUMNS ") VALUES"
+	                  " (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,"
+	                  "?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34)";
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return fail(st, "prepare listener put");
+	int i = 1;
+	sqlite3_bind_int64(q, i++, l->id);
+	sqlite3_bind_text(q, i++, l->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, l->address, -1, SQLITE_STATIC);
+#define B32(f, w) sqlite3_bind_int64(q, i++, l->f);
+	OWTS_LISTENER_U32(B32)
+#undef B32
+#define BSTR(f, w, cap) sqlite3_bind_text(q, i++, l->f, -1, SQLITE_STATIC);
+	OWTS_LISTENER_STR(BSTR)
+#undef BSTR
+	sqlite3_bind_blob(q, i++, sd, (int)sd_len, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : fail(st, "listener put");
+}
+
+int wtsd_store_listener_each(struct wtsd_store *st,
+                             int (*fn)(void *ctx, const struct owts_listener *l,
+                                       const uint8_t *sd, size_t sd_len),
+                             void *ctx)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(st->db, "SELECT " LISTENER_COLUMNS " FROM listeners ORDER BY id", -1,
+	                       &q, NULL) != SQLITE_OK)
+		return fail(st, "select listeners");
+	struct owts_listener *l = malloc(sizeof(*l));
+	int r = l ? 0 : -ENOMEM;
+	int rc = SQLITE_DONE;
+	while (!r && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		memset(l, 0, sizeof(*l));
+		int c = 0;
+		l->id = (uint32_t)sqlite3_column_int64(q, c++);
+		column_text(q, c++, l->name, sizeof(l->name));
+		column_text(q, c++, l->address, sizeof(l->address));
+#define C32(f, w) l->f = (uint32_t)sqlite3_column_int64(q, c++);
+		OWTS_LISTENER_U32(C32)
+#undef C32
+#define CSTR(f, w, cap) column_text(q, c++, l->f, sizeof(l->f));
+		OWTS_LISTENER_STR(CSTR)
+#undef CSTR
+		const uint8_t *sd = sqlite3_column_blob(q, c);
+		size_t sd_len = (size_t)sqlite3_column_bytes(q, c);
+		r = fn(ctx, l, sd, sd_len);
+	}
+	if (!r && rc != SQLITE_DONE)
+		r = fail(st, "read listeners");
+	free(l);
 	sqlite3_finalize(q);
 	return r;
 }

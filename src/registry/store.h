@@ -13,6 +13,9 @@
 
 #include <stdint.h>
 
+#include <stddef.h>
+
+#include "owts_listener.h"
 #include "owts_records.h"
 
 struct wtsd_store;
@@ -32,5 +35,14 @@ int wtsd_store_session_each(struct wtsd_store *st,
                             int (*fn)(void *ctx, const struct owts_session *s), void *ctx);
 /* Allocates the next session id (>= first) durably. Returns 0 or -EIO. */
 int wtsd_store_next_session_id(struct wtsd_store *st, uint32_t first, uint32_t *id);
+
+/* Inserts or replaces a listener (by id) and its self-relative SD. Returns 0 or -EIO. */
+int wtsd_store_listener_put(struct wtsd_store *st, const struct owts_listener *l,
+                            const uint8_t *sd, size_t sd_len);
+/* Calls fn for each stored listener, by id; sd points into the row (valid during the call). */
+int wtsd_store_listener_each(struct wtsd_store *st,
+                             int (*fn)(void *ctx, const struct owts_listener *l,
+                                       const uint8_t *sd, size_t sd_len),
+                             void *ctx);
 
 #endif /* WTSD_STORE_H */

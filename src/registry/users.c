@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 
@@ -34,4 +35,21 @@ int wtsd_user_home(uint32_t uid, char *out, size_t size)
 	if (r == 0)
 		snprintf(out, size, "%s", u.home);
 	return r;
+}
+
+size_t wtsd_user_groups(uint32_t uid, uint32_t *groups, size_t max)
+{
+	struct wtsd_user u;
+	if (!max || wtsd_user_lookup(uid, &u) < 0)
+		return 0;
+	gid_t list[256];
+	int n = 256;
+	if (getgrouplist(u.name, u.gid, list, &n) < 0)
+		n = 256; /* more than fit: the first 256 */
+	size_t k = 0;
+	groups[k++] = (uint32_t)u.gid;
+	for (int i = 0; i < n && k < max; i++)
+		if (list[i] != u.gid)
+			groups[k++] = (uint32_t)list[i];
+	return k;
 }

@@ -25,4 +25,8 @@ int wtsd_user_lookup(uint32_t uid, struct wtsd_user *out);
 /* Copies the home directory of uid into out. Returns 0, -ENOENT or -errno. */
 int wtsd_user_home(uint32_t uid, char *out, size_t size);
 
+/* The groups of uid (primary group first, getgrouplist) into groups[0..max). Returns how many
+ * were stored, 0 for an unknown uid. */
+size_t wtsd_user_groups(uint32_t uid, uint32_t *groups, size_t max);
+
 #endif /* WTSD_USERS_H */

@@ -2,7 +2,9 @@
  * config.c — wtsd's configuration file: "key = value" lines, '#' comments. Keys this version
  * knows: admin_group, listen (ADDR:PORT of the RDP listener), cert_file, key_file, sam_file,
  * user_map (rdpuser:linuxuser, repeatable), initial_program (a command line for /bin/sh -c, run
- * in every new RDP session), logoff_on_exit (yes|no) and logoff_grace_ms (0 … 600000). Unknown keys are logged and ignored so that a newer file does not stop an
+ * in every new RDP session), logoff_on_exit (yes|no), logoff_grace_ms (0 … 600000), auth
+ * (sam|pam|both), pam_service, pam_confdir, max_connections, idle_timeout and
+ * disconnect_timeout (seconds, 0 = none). Unknown keys are logged and ignored so that a newer file does not stop an
  * older daemon. Command-line options override the file.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -105,6 +107,37 @@ int wtsd_config_set_grace(struct wtsd_config *cfg, const char *value)
 	return 0;
 }
 
+int wtsd_config_set_auth(struct wtsd_config *cfg, const char *value)
+{
+	if (strcasecmp(value, "sam") == 0)
+		cfg->auth = WTSD_AUTH_SAM;
+	else if (strcasecmp(value, "pam") == 0)
+		cfg->auth = WTSD_AUTH_PAM;
+	else if (strcasecmp(value, "both") == 0)
+		cfg->auth = WTSD_AUTH_BOTH;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+enum wtsd_auth wtsd_config_auth(const struct wtsd_config *cfg)
+{
+	if (cfg->auth != WTSD_AUTH_DEFAULT)
+		return cfg->auth;
+	return cfg->sam_file[0] ? WTSD_AUTH_SAM : WTSD_AUTH_PAM;
+}
+
+int wtsd_config_set_uint(unsigned *out, const char *value)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long v = strtoul(value, &end, 10);
+	if (errno || end == value || *end || value[0] == '-' || v > 10000000)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
 /* Applies one key; returns 0, 1 for an unknown key, or -errno. */
 static int apply(struct wtsd_config *cfg, const char *key, const char *value)
 {
@@ -126,6 +159,18 @@ static int apply(struct wtsd_config *cfg, const char *key, const char *value)
 		return parse_bool(value, &cfg->logoff_on_exit);
 	if (strcmp(key, "logoff_grace_ms") == 0)
 		return wtsd_config_set_grace(cfg, value);
+	if (strcmp(key, "auth") == 0)
+		return wtsd_config_set_auth(cfg, value);
+	if (strcmp(key, "pam_service") == 0)
+		return wtsd_config_set_path(cfg->pam_service, sizeof(cfg->pam_service), value);
+	if (strcmp(key, "pam_confdir") == 0)
+		return wtsd_config_set_path(cfg->pam_confdir, sizeof(cfg->pam_confdir), value);
+	if (strcmp(key, "max_connections") == 0)
+		return wtsd_config_set_uint(&cfg->max_connections, value);
+	if (strcmp(key, "idle_timeout") == 0)
+		return wtsd_config_set_uint(&cfg->idle_timeout_s, value);
+	if (strcmp(key, "disconnect_timeout") == 0)
+		return wtsd_config_set_uint(&cfg->disconnect_timeout_s, value);
 	return 1;
 }
 

@@ -21,6 +21,7 @@
 
 #include "events.h"
 #include "handlers.h"
+#include "listeners.h"
 #include "owts_error.h"
 #include "owts_records.h"
 #include "pidmap.h"
@@ -70,6 +71,17 @@ static uint32_t h_session_query(struct wtsd *d, const struct wtsd_peer *peer,
 	if (id == WTSD_CONSOLE_ID)
 		wtsd_registry_refresh_console(&d->reg);
 	const struct wtsd_session *s = wtsd_registry_find(&d->reg, id);
+	const struct wtsd_listener *l = s ? NULL : wtsd_listener_find_id(&d->reg, id);
+	if (l) {
+		/* A listener's pseudo-session (WTSListen), as Windows answers for 65536... */
+		struct owts_session *ls = malloc(sizeof(*ls));
+		if (!ls)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		wtsd_listener_session(l, ls);
+		owts_session_write(reply, ls);
+		free(ls);
+		return ERROR_SUCCESS;
+	}
 	if (!s)
 		return OWTS_ERROR_CTX_WINSTATION_NOT_FOUND;
 	owts_session_write(reply, &s->rec);
@@ -333,6 +345,11 @@ static const wtsd_handler_fn handlers[OWTS_OP_MAX] = {
 	[OWTS_OP_SESSION_CONNECT] = wtsd_h_session_connect,
 	[OWTS_OP_EVENT_WAIT] = wtsd_h_event_wait,
 	[OWTS_OP_EVENT_SUBSCRIBE] = wtsd_h_event_subscribe,
+	[OWTS_OP_LISTENER_ENUM] = wtsd_h_listener_enum,
+	[OWTS_OP_LISTENER_QUERY] = wtsd_h_listener_query,
+	[OWTS_OP_LISTENER_CREATE] = wtsd_h_listener_create,
+	[OWTS_OP_LISTENER_SET_SECURITY] = wtsd_h_listener_set_security,
+	[OWTS_OP_LISTENER_GET_SECURITY] = wtsd_h_listener_get_security,
 };
 
 uint32_t wtsd_dispatch(struct wtsd *d, const struct wtsd_peer *peer, const struct owts_frame *req,

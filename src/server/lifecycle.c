@@ -106,12 +106,19 @@ uint32_t wtsd_h_session_logoff(struct wtsd *d, const struct wtsd_peer *peer,
 	return wait ? wtsd_logoff_wait(d, peer, id) : ERROR_SUCCESS;
 }
 
-/* True if password is the password of the Linux user of s, checked against the SAM file under
- * each RDP user name that maps to that account (user_map, else the same name). */
+/* True if password is the password of the Linux user of s: through PAM (auth pam or both), or
+ * against the SAM file under each RDP user name that maps to that account (user_map, else the
+ * same name). */
 static bool password_ok(struct wtsd *d, const struct wtsd_session *s, const char *password)
 {
 	const struct wtsd_config *cfg = &d->cfg;
-	if (!password[0] || !cfg->sam_file[0])
+	if (!password[0])
+		return false;
+	enum wtsd_auth mode = wtsd_config_auth(cfg);
+	if ((mode == WTSD_AUTH_PAM || mode == WTSD_AUTH_BOTH) &&
+	    wtsd_rdp_auth_pam(cfg, s->rec.user, password) == 0)
+		return true;
+	if (mode == WTSD_AUTH_PAM || !cfg->sam_file[0])
 		return false;
 	for (unsigned i = 0; i < cfg->n_user_map; i++)
 		if (strcmp(cfg->user_map[i].linux_user, s->rec.user) == 0 &&

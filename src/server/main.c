@@ -4,6 +4,8 @@
  *	wtsd [--foreground] [--socket PATH] [--state-dir DIR] [--config FILE]
  *	     [--admin-group GROUP] [--listen ADDR:PORT] [--cert FILE --key FILE] [--sam FILE]
  *	     [--user-map RDPUSER:LINUXUSER]... [--initial-program CMD] [--logoff-grace-ms MS]
+ *	     [--auth sam|pam|both] [--pam-service NAME] [--pam-confdir DIR]
+ *	     [--max-connections N] [--idle-timeout S] [--disconnect-timeout S]
  *
  * One main thread, one epoll loop over the control socket, its clients, a signalfd (SIGTERM and
  * SIGINT stop, SIGCHLD reaps session programs), the RDP listener's sockets, the queue of
@@ -60,7 +62,14 @@ static void usage(FILE *out)
 	             "  --user-map R:L      RDP user R logs on as Linux user L (default: same name)\n"
 	             "  --initial-program CMD  run \"/bin/sh -c CMD\" as the user in each new RDP"
 	             " session\n"
-	             "  --logoff-grace-ms MS    a logoff sends SIGKILL MS ms after SIGTERM (5000)\n",
+	             "  --logoff-grace-ms MS    a logoff sends SIGKILL MS ms after SIGTERM (5000)\n"
+	             "  --auth sam|pam|both     how RDP passwords are checked (default: sam with"
+	             " --sam, else pam)\n"
+	             "  --pam-service NAME      PAM service (openwts); --pam-confdir DIR: its"
+	             " directory\n"
+	             "  --max-connections N     RDP connections at a time (0: no limit)\n"
+	             "  --idle-timeout S        disconnect an Active RDP session idle S s (0: never)\n"
+	             "  --disconnect-timeout S  log off a Disconnected RDP session after S s\n",
 	             OWTS_DEFAULT_SOCKET);
 }
 
@@ -79,11 +88,19 @@ static int parse_args(int argc, char **argv, struct wtsd_config *cfg)
 		{ "user-map", required_argument, NULL, 'u' },
 		{ "initial-program", required_argument, NULL, 'P' },
 		{ "logoff-grace-ms", required_argument, NULL, 'G' },
+		{ "auth", required_argument, NULL, 'A' },
+		{ "pam-service", required_argument, NULL, 'N' },
+		{ "pam-confdir", required_argument, NULL, 'D' },
+		{ "max-connections", required_argument, NULL, 'M' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "disconnect-timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *admin = NULL, *listen = NULL, *cert = NULL, *key = NULL, *sam = NULL;
 	const char *program = NULL, *grace = NULL;
+	const char *auth = NULL, *pam_service = NULL, *pam_confdir = NULL;
+	const char *max_conn = NULL, *idle = NULL, *disc = NULL;
 	const char *maps[WTSD_USER_MAP_MAX];
 	unsigned nmaps = 0;
 	int c;
@@ -100,6 +117,12 @@ static int parse_args(int argc, char **argv, struct wtsd_config *cfg)
 		case 'S': sam = optarg; break;
 		case 'P': program = optarg; break;
 		case 'G': grace = optarg; break;
+		case 'A': auth = optarg; break;
+		case 'N': pam_service = optarg; break;
+		case 'D': pam_confdir = optarg; break;
+		case 'M': max_conn = optarg; break;
+		case 'I': idle = optarg; break;
+		case 'T': disc = optarg; break;
 		case 'u':
 			if (nmaps == WTSD_USER_MAP_MAX)
 				return -ENOSPC;
@@ -135,6 +158,22 @@ static int parse_args(int argc, char **argv, struct wtsd_config *cfg)
 		                         program);
 	if (!r && grace && (r = wtsd_config_set_grace(cfg, grace)) < 0)
 		fprintf(stderr, "wtsd: --logoff-grace-ms \"%s\": expected 0 to 600000\n", grace);
+	if (!r && auth && (r = wtsd_config_set_auth(cfg, auth)) < 0)
+		fprintf(stderr, "wtsd: --auth \"%s\": expected sam, pam or both\n", auth);
+	if (!r && pam_service)
+		r = wtsd_config_set_path(cfg->pam_service, sizeof(cfg->pam_service), pam_service);
+	if (!r && pam_confdir)
+		r = wtsd_config_set_path(cfg->pam_confdir, sizeof(cfg->pam_confdir), pam_confdir);
+	if (!r && max_conn && (r = wtsd_config_set_uint(&cfg->max_connections, max_conn)) < 0)
+		fprintf(stderr, "wtsd: --max-connections \"%s\": expected a number\n", max_conn);
+	if (!r && idle && (r = wtsd_config_set_uint(&cfg->idle_timeout_s, idle)) < 0)
+		fprintf(stderr, "wtsd: --idle-timeout \"%s\": expected seconds\n", idle);
+	if (!r && disc && (r = wtsd_config_set_uint(&cfg->disconnect_timeout_s, disc)) < 0)
+		fprintf(stderr, "wtsd: --disconnect-timeout \"%s\": expected seconds\n", disc);
+	if (!r && wtsd_config_auth(cfg) != WTSD_AUTH_PAM && !cfg->sam_file[0]) {
+		fprintf(stderr, "wtsd: --auth sam or both needs a SAM file (--sam)\n");
+		r = -EINVAL;
+	}
 	for (unsigned i = 0; !r && i < nmaps; i++) {
 		r = wtsd_config_add_user_map(cfg, maps[i]);
 		if (r < 0)
@@ -216,6 +255,8 @@ static int start(struct wtsd *d)
 	if (r == 0)
 		r = wtsd_lifecycle_open(d);
 	if (r == 0)
+		r = wtsd_rdp_limits_open(d);
+	if (r == 0)
 		r = wtsd_rdp_open(d);
 	if (r == 0)
 		r = wtsd_control_open(d);
@@ -238,7 +279,7 @@ static void run(struct wtsd *d)
 			if (tag == &signal_tag)
 				handle_signals(d);
 			else if (!wtsd_mainq_event(d, tag) && !wtsd_events_event(d, tag) &&
-			         !wtsd_lifecycle_event(d, tag) &&
+			         !wtsd_lifecycle_event(d, tag) && !wtsd_rdp_limits_event(d, tag) &&
 			         !wtsd_rdp_event(d, tag, events[i].events))
 				wtsd_control_event(d, tag, events[i].events);
 		}
@@ -271,6 +312,7 @@ int main(int argc, char **argv)
 	wtsd_mainq_close(&d);
 	wtsd_events_close(&d); /* waiters and subscribers hear that wtsd goes */
 	wtsd_control_close(&d);
+	wtsd_rdp_limits_close(&d);
 	wtsd_lifecycle_close(&d);
 	wtsd_registry_close(&d.reg);
 	if (d.signal_fd >= 0)

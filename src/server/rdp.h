@@ -1,7 +1,9 @@
 /*
- * rdp.h — wtsd's RDP side: the listener "RDP-Tcp" (rdp_listener.c), one thread per connection
+ * rdp.h — wtsd's RDP side: the listener "RDP-Tcp" (rdp_listener.c), the other listeners
+ * (rdp_listeners.c), one thread per connection
  * (rdp_peer.c), the registry side of a connection (rdp_session.c, main thread only), logon
- * checks (rdp_auth.c), the session desktop (rdp_desktop.c, rdp_font.c) and the TLS certificate
+ * checks (rdp_auth.c, rdp_pam.c), counters and timeouts (rdp_limits.c), client resizes
+ * (rdp_disp.c), the session desktop (rdp_desktop.c, rdp_font.c) and the TLS certificate
  * (tls_cert.c).
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -47,6 +49,29 @@ bool wtsd_rdp_event(struct wtsd *d, void *tag, uint32_t events);
 /* Closes the listener, ends every connection (their sessions become WTSDisconnected), waits for
  * the peer threads. A listener never opened is a no-op. */
 void wtsd_rdp_close(struct wtsd *d);
+
+/* --- rdp_listeners.c (main thread): the listener store's listeners on the RDP side -------- */
+
+struct wtsd_listener;
+/* Records RDP-Tcp in the listener store from --listen, or without it takes the stored RDP-Tcp's
+ * address and port into d->cfg. Before wtsd_rdp_open's socket. Returns 0 or -errno. */
+int wtsd_rdp_listeners_sync(struct wtsd *d);
+/* Opens every stored listener but RDP-Tcp that is enabled and has a port. Failures are logged
+ * (the listener stays stored). Returns 0. */
+int wtsd_rdp_listeners_open(struct wtsd *d);
+/* Opens l (enabled, with a port; RDP-Tcp is a no-op) on its address, else RDP-Tcp's, else
+ * 127.0.0.1. Returns 0, -EADDRINUSE (cannot listen), -ENOSPC, -errno. */
+int wtsd_rdp_listener_start(struct wtsd *d, const struct wtsd_listener *l);
+/* Closes the socket of listener id (connections stay). No socket: no-op. */
+void wtsd_rdp_listener_stop(struct wtsd *d, uint32_t id);
+/* If tag is one of their epoll tags, accepts and returns true. */
+bool wtsd_rdp_listeners_event(struct wtsd *d, void *tag);
+void wtsd_rdp_listeners_close(struct wtsd *d);
+/* The listener id that accepted connection (RDP-Tcp's when not recorded). */
+uint32_t wtsd_rdp_connection_listener(uint32_t connection);
+/* True if listener_id's DACL grants uid (with its groups) every right of desired
+ * (WTS_SECURITY_*). An unknown listener grants nothing. listener_ops.c. */
+bool wtsd_listener_allows(struct wtsd *d, uint32_t listener_id, uint32_t uid, uint32_t desired);
 
 /* --- rdp_peer.c --------------------------------------------------------------------------- */
 
@@ -117,12 +142,47 @@ bool wtsd_rdp_session_attached(uint32_t session_id);
  * wtsd_rdp_logon with session_id, connection and client.hres/vres/color_depth set. */
 int wtsd_rdp_session_display(struct wtsd *d, void *arg);
 
+/* The connection that holds session_id, UINT32_MAX if none. Main thread. */
+uint32_t wtsd_rdp_session_holder(uint32_t session_id);
+
+/* --- rdp_limits.c (main thread) -------------------------------------------------------------- */
+
+/* Traffic of a connection since it began, as the peer thread reports it (rdp_peer.c says what
+ * each counter counts), and the time of its last keyboard or mouse input (FILETIME, 0: none). */
+struct wtsd_rdp_stats
+{
+	uint32_t session_id;
+	uint32_t connection;
+	uint64_t in_bytes, out_bytes, in_frames, out_frames;
+	uint64_t last_input;
+};
+/* Copies the counters and the last input time into the session the connection holds (not
+ * stored). arg: struct wtsd_rdp_stats. For wtsd_mainq_call. Returns 0, or -ENOENT. */
+int wtsd_rdp_session_stats(struct wtsd *d, void *arg);
+/* Starts the once-a-second timer of the idle and disconnect timeouts (none configured: no
+ * timer). Returns 0 or -errno. */
+int wtsd_rdp_limits_open(struct wtsd *d);
+/* If tag is the timer's epoll tag: disconnects idle sessions, logs off sessions disconnected
+ * too long, and returns true. */
+bool wtsd_rdp_limits_event(struct wtsd *d, void *tag);
+void wtsd_rdp_limits_close(struct wtsd *d);
+
 /* --- rdp_auth.c (any thread: reads only the configuration) ---------------------------------- */
 
 /* Checks password of user (domain may be NULL or "") against the SAM file. Returns 0, -EACCES
  * for a wrong password or unknown user, -errno. The password is never logged. */
 int wtsd_rdp_auth_password(const struct wtsd_config *cfg, const char *user, const char *domain,
                            const char *password);
+/*
+ * Checks a password sent in the Client Info PDU (TLS logons) the way cfg->auth says: the SAM file
+ * (wtsd_rdp_auth_password), PAM for the Linux account user maps to (wtsd_rdp_auth_pam), or the
+ * SAM file first, then PAM. Returns 0, -EACCES for a refused logon, -errno. Never logs it.
+ */
+int wtsd_rdp_auth_check(const struct wtsd_config *cfg, const char *user, const char *domain,
+                        const char *password);
+/* Checks password of the Linux account through PAM (rdp_pam.c: pam_authenticate, then
+ * pam_acct_mgmt; service cfg->pam_service in cfg->pam_confdir). Returns 0, -EACCES, -errno. */
+int wtsd_rdp_auth_pam(const struct wtsd_config *cfg, const char *account, const char *password);
 /* The Linux account an RDP user logs on as (user_map, else the same name). Root is refused.
  * Returns 0 with *uid, -ENOENT, -EPERM. */
 int wtsd_rdp_auth_map(const struct wtsd_config *cfg, const char *user, uid_t *uid);

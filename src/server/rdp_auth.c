@@ -6,7 +6,8 @@
  * (settings->NtlmSamFile); wtsd_rdp_auth_password is for clients that log on over plain TLS
  * and send their password in the Client Info PDU. Both end in wtsd_rdp_auth_map: an account
  * must exist (WinPR's LogonUserA is never used: it accepts anything, DESIGN.md known traps) and
- * must not be root. PAM for real accounts comes later; the SAM file serves demos and tests.
+ * must not be root. wtsd_rdp_auth_check picks the SAM file, PAM (rdp_pam.c, real accounts) or
+ * both, as the configuration's auth says.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -56,16 +57,32 @@ int wtsd_rdp_auth_password(const struct wtsd_config *cfg, const char *user, cons
 	return r;
 }
 
+/* The Linux account name user logs on as (user_map, else the same name). */
+static const char *account_of(const struct wtsd_config *cfg, const char *user)
+{
+	for (unsigned i = 0; i < cfg->n_user_map; i++)
+		if (strcasecmp(cfg->user_map[i].rdp_user, user) == 0)
+			return cfg->user_map[i].linux_user;
+	return user;
+}
+
+int wtsd_rdp_auth_check(const struct wtsd_config *cfg, const char *user, const char *domain,
+                        const char *password)
+{
+	if (!user || !*user || !password)
+		return -EACCES;
+	enum wtsd_auth mode = wtsd_config_auth(cfg);
+	int r = -EACCES;
+	if (mode == WTSD_AUTH_SAM || mode == WTSD_AUTH_BOTH)
+		r = wtsd_rdp_auth_password(cfg, user, domain, password);
+	if ((mode == WTSD_AUTH_PAM || mode == WTSD_AUTH_BOTH) && r != 0)
+		r = wtsd_rdp_auth_pam(cfg, account_of(cfg, user), password);
+	return r;
+}
+
 int wtsd_rdp_auth_map(const struct wtsd_config *cfg, const char *user, uid_t *uid)
 {
-	const char *account = user;
-	for (unsigned i = 0; i < cfg->n_user_map; i++) {
-		/* Windows user names are case-insensitive. */
-		if (strcasecmp(cfg->user_map[i].rdp_user, user) == 0) {
-			account = cfg->user_map[i].linux_user;
-			break;
-		}
-	}
+	const char *account = account_of(cfg, user); /* Windows names are case-insensitive */
 	struct passwd pw, *res = NULL;
 	char buf[4096];
 	if (getpwnam_r(account, &pw, buf, sizeof(buf), &res) != 0 || !res)

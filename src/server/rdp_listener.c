@@ -68,10 +68,13 @@ static int add_fds(struct wtsd *d, struct wtsd_rdp *rdp)
 int wtsd_rdp_open(struct wtsd *d)
 {
 	const struct wtsd_config *cfg = &d->cfg;
+	/* RDP-Tcp in the listener store; the other stored listeners open after it. */
+	int r0 = wtsd_rdp_listeners_sync(d);
+	if (r0 < 0)
+		return r0;
 	if (!cfg->listen_addr[0])
-		return 0;
-	if (!cfg->sam_file[0])
-		WLog_WARN(TAG, "no SAM file (--sam / sam_file): every logon will fail");
+		return wtsd_rdp_listeners_open(d);
+	enum wtsd_auth auth = wtsd_config_auth(cfg);
 	struct wtsd_rdp *rdp = calloc(1, sizeof(*rdp));
 	if (!rdp)
 		return -ENOMEM;
@@ -101,14 +104,20 @@ int wtsd_rdp_open(struct wtsd *d)
 	r = add_fds(d, rdp);
 	if (r < 0)
 		return r;
-	WLog_INFO(TAG, "RDP-Tcp listening on %s:%u (TLS, NLA; SAM %s)", cfg->listen_addr,
-	          cfg->listen_port, cfg->sam_file[0] ? cfg->sam_file : "none");
-	return 0;
+	WLog_INFO(TAG, "RDP-Tcp listening on %s:%u (%s; SAM %s; PAM %s)", cfg->listen_addr,
+	          cfg->listen_port, auth == WTSD_AUTH_PAM ? "TLS" : "TLS, NLA",
+	          cfg->sam_file[0] && auth != WTSD_AUTH_PAM ? cfg->sam_file : "no",
+	          auth == WTSD_AUTH_SAM ? "no"
+	          : cfg->pam_service[0] ? cfg->pam_service
+	                                : "openwts");
+	return wtsd_rdp_listeners_open(d);
 }
 
 bool wtsd_rdp_event(struct wtsd *d, void *tag, uint32_t events)
 {
 	struct wtsd_rdp *rdp = d->rdp;
+	if (rdp && wtsd_rdp_listeners_event(d, tag))
+		return true;
 	if (!rdp || (char *)tag < (char *)rdp->fds || (char *)tag >= (char *)(rdp->fds + 8))
 		return false;
 	(void)events;
@@ -146,6 +155,7 @@ void wtsd_rdp_close(struct wtsd *d)
 	struct wtsd_rdp *rdp = d->rdp;
 	if (!rdp)
 		return;
+	wtsd_rdp_listeners_close(d);
 	for (int i = 0; i < rdp->nfds; i++)
 		(void)epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, rdp->fds[i], NULL);
 	if (rdp->listener) {

@@ -9,9 +9,15 @@
  * refuses and the connection ends without a session. The password is wiped from the settings
  * once checked and never logged.
  *
+ * With auth = pam the password goes to PAM (rdp_pam.c) and NLA is not offered: FreeRDP's NTLM
+ * needs the NT hash, which only the SAM file has.
+ *
  * A logged-on connection holds a session through the main loop (rdp_session.c): logon at
  * PostConnect, disconnect when the thread ends. The session desktop (rdp_desktop.c) is drawn at
- * Activate (every activation, so also after a resize) and on Refresh Rect.
+ * Activate (every activation, so also after a resize) and on Refresh Rect. A client resize
+ * arrives on the display control channel (rdp_disp.c) and becomes a reactivation at the new
+ * size. Traffic counters and the last input time go to the session at most once a second
+ * (report_stats); a connection beyond max_connections is refused at PostConnect.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -21,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/tcp.h> /* struct tcp_info with the byte counters (glibc's lacks them) */
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,8 +40,10 @@
 #include <winpr/wtsapi.h>
 
 #include "mainq.h"
+#include "owts_time.h"
 #include "rdp.h"
 #include "rdp_desktop.h"
+#include "rdp_disp.h"
 #include "registry.h"
 #include "wtsd.h"
 
@@ -57,7 +66,20 @@ struct wtsd_rdp_peer
 	char session_user[2 * OWTS_NAME_MAX]; /* "DOMAIN\user" of the session */
 	bool reconnected;
 	bool output; /* the client wants updates (Suppress Output) */
+	bool refused; /* over max_connections: refused at PostConnect */
+	/* Client resizes (rdp_disp.c): the display control channel, once drdynvc is ready. */
+	struct wtsd_rdp_disp *disp;
+	bool disp_tried;
+	HANDLE resize;                /* set by the channel's thread when a size is wanted */
+	uint32_t shown_w, shown_h;    /* the size WTSClientDisplay has */
 	struct wtsd_desktop desk;
+	/* Counters of this connection (peer thread only), reported by report_stats. */
+	uint64_t input_events;   /* keyboard, mouse and sync events received */
+	uint64_t updates_sent;   /* whole-desktop bitmap sends */
+	uint64_t last_input;     /* FILETIME of the last input event, 0 = none */
+	uint64_t reported_input; /* last_input already reported */
+	struct timespec reported; /* monotonic time of the last report */
+	uint64_t reported_sum;    /* bytes and frames of the last report: unchanged, no report */
 };
 
 struct peer_context
@@ -159,7 +181,7 @@ static int authenticate(struct wtsd_rdp_peer *peer, uid_t *uid)
 	if (!peer->nla) {
 		snprintf(peer->user, sizeof(peer->user), "%s", st->Username ? st->Username : "");
 		snprintf(peer->domain, sizeof(peer->domain), "%s", st->Domain ? st->Domain : "");
-		r = wtsd_rdp_auth_password(cfg, peer->user, peer->domain, st->Password);
+		r = wtsd_rdp_auth_check(cfg, peer->user, peer->domain, st->Password);
 	}
 	if (st->Password)
 		memset(st->Password, 0, strlen(st->Password));
@@ -179,6 +201,16 @@ static BOOL on_post_connect(freerdp_peer *client)
 {
 	struct wtsd_rdp_peer *peer = peer_of(client);
 	uid_t uid;
+	if (peer->refused) {
+		/* Polite: the client hears why (Set Error Info PDU) before the connection ends. */
+		WLog_WARN(TAG, "RDP-Tcp#%u from %s refused: max_connections (%u) reached",
+		          peer->connection, client->hostname, peer->rdp->d->cfg.max_connections);
+		if (client->settings->Password)
+			memset(client->settings->Password, 0, strlen(client->settings->Password));
+		freerdp_set_error_info(client->context->rdp, ERRINFO_SERVER_DENIED_CONNECTION);
+		(void)freerdp_send_error_info(client->context->rdp);
+		return FALSE;
+	}
 	if (authenticate(peer, &uid) < 0)
 		return FALSE;
 	struct wtsd_rdp_logon l = {.uid = uid, .connection = peer->connection};
@@ -191,6 +223,8 @@ static BOOL on_post_connect(freerdp_peer *client)
 	}
 	peer->session_id = l.session_id;
 	peer->reconnected = l.reconnected;
+	peer->shown_w = l.client.hres;
+	peer->shown_h = l.client.vres;
 	snprintf(peer->session_user, sizeof(peer->session_user), "%s\\%s", l.domain, l.user);
 	return TRUE;
 }
@@ -211,6 +245,13 @@ static void draw(struct wtsd_rdp_peer *peer)
 	wtsd_desktop_draw(&peer->desk, &info);
 }
 
+/* Sends the whole desktop; counted as an outgoing frame. */
+static BOOL send_desktop(struct wtsd_rdp_peer *peer, rdpContext *context)
+{
+	peer->updates_sent++;
+	return wtsd_desktop_send(&peer->desk, context);
+}
+
 static BOOL on_activate(freerdp_peer *client)
 {
 	struct wtsd_rdp_peer *peer = peer_of(client);
@@ -225,7 +266,20 @@ static BOOL on_activate(freerdp_peer *client)
 	}
 	draw(peer);
 	peer->output = true;
-	return wtsd_desktop_send(&peer->desk, client->context);
+	if (st->DesktopWidth != peer->shown_w || st->DesktopHeight != peer->shown_h) {
+		/* A resize: WTSClientDisplay follows. */
+		struct wtsd_rdp_logon l = {.session_id = peer->session_id,
+		                           .connection = peer->connection};
+		l.client.hres = st->DesktopWidth;
+		l.client.vres = st->DesktopHeight;
+		l.client.color_depth = depth_code(st->ColorDepth);
+		if (wtsd_mainq_call(peer->rdp->d, wtsd_rdp_session_display, &l) == 0)
+			WLog_INFO(TAG, "RDP-Tcp#%u: session %u resized to %ux%u", peer->connection,
+			          peer->session_id, st->DesktopWidth, st->DesktopHeight);
+		peer->shown_w = st->DesktopWidth;
+		peer->shown_h = st->DesktopHeight;
+	}
+	return send_desktop(peer, client->context);
 }
 
 static BOOL on_refresh_rect(rdpContext *context, BYTE count, const RECTANGLE_16 *areas)
@@ -233,7 +287,7 @@ static BOOL on_refresh_rect(rdpContext *context, BYTE count, const RECTANGLE_16 
 	struct wtsd_rdp_peer *peer = peer_of(context->peer);
 	(void)count;
 	(void)areas;
-	return !peer->output || !peer->desk.pixels || wtsd_desktop_send(&peer->desk, context);
+	return !peer->output || !peer->desk.pixels || send_desktop(peer, context);
 }
 
 static BOOL on_suppress_output(rdpContext *context, BYTE allow, const RECTANGLE_16 *area)
@@ -243,8 +297,86 @@ static BOOL on_suppress_output(rdpContext *context, BYTE allow, const RECTANGLE_
 	bool was = peer->output;
 	peer->output = allow != 0;
 	if (peer->output && !was && peer->desk.pixels)
-		return wtsd_desktop_send(&peer->desk, context);
+		return send_desktop(peer, context);
 	return TRUE;
+}
+
+/* Input: the session's last input time (reported by report_stats, at most once a second). */
+static void input_seen(rdpContext *context)
+{
+	struct wtsd_rdp_peer *peer = peer_of(context->peer);
+	peer->input_events++;
+	peer->last_input = owts_filetime_now();
+}
+
+static BOOL on_sync(rdpInput *input, UINT32 flags)
+{
+	(void)flags;
+	input_seen(input->context);
+	return TRUE;
+}
+
+static BOOL on_key(rdpInput *input, UINT16 flags, UINT16 code)
+{
+	(void)flags;
+	(void)code;
+	input_seen(input->context);
+	return TRUE;
+}
+
+static BOOL on_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 y)
+{
+	(void)flags;
+	(void)x;
+	(void)y;
+	input_seen(input->context);
+	return TRUE;
+}
+
+/* Bytes of the TCP connection (TLS records and all), from the kernel. */
+static void tcp_bytes(int fd, uint64_t *in, uint64_t *out)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	    len >= offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received)) {
+		*in = ti.tcpi_bytes_received;
+		*out = ti.tcpi_bytes_acked;
+	}
+}
+
+/*
+ * Reports the connection's counters to its session (WTSSessionInfo, WTSSessionInfoEx): bytes
+ * are those of the TCP connection (TCP_INFO); incoming frames are the slow-path PDUs FreeRDP
+ * counts plus the input events received (fast-path input is not counted by FreeRDP), outgoing
+ * frames FreeRDP's slow-path PDUs plus the desktop updates wtsd sent. At most once a second
+ * unless force (the end of the connection), and only when something changed: an idle
+ * connection costs the main loop nothing.
+ */
+static void report_stats(struct wtsd_rdp_peer *peer, bool force)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (peer->session_id == WTSD_NO_SESSION ||
+	    (!force && now.tv_sec - peer->reported.tv_sec < 1 &&
+	     !(peer->last_input && !peer->reported_input)))
+		return;
+	peer->reported = now;
+	struct wtsd_rdp_stats x = {.session_id = peer->session_id,
+	                           .connection = peer->connection,
+	                           .last_input = peer->last_input};
+	UINT64 ib = 0, ob = 0, ip = 0, op = 0;
+	(void)freerdp_get_stats(peer->client->context->rdp, &ib, &ob, &ip, &op);
+	tcp_bytes(peer->client->sockfd, &x.in_bytes, &x.out_bytes);
+	x.in_frames = ip + peer->input_events;
+	x.out_frames = op + peer->updates_sent;
+	uint64_t sum = x.in_bytes + x.out_bytes + x.in_frames + x.out_frames;
+	if (!force && sum == peer->reported_sum && peer->last_input == peer->reported_input)
+		return;
+	peer->reported_sum = sum;
+	peer->reported_input = peer->last_input;
+	(void)wtsd_mainq_call(peer->rdp->d, wtsd_rdp_session_stats, &x);
 }
 
 /* Security, certificate, callbacks. Returns false on failure. */
@@ -260,7 +392,8 @@ static bool configure(struct wtsd_rdp_peer *peer)
 		return false;
 	st->RdpSecurity = FALSE; /* plain RDP security is refused */
 	st->TlsSecurity = TRUE;
-	st->NlaSecurity = TRUE;
+	/* NLA needs the NT hash (FreeRDP's NTLM): only with the SAM file. PAM gets TLS only. */
+	st->NlaSecurity = wtsd_config_auth(cfg) != WTSD_AUTH_PAM && cfg->sam_file[0];
 	st->ColorDepth = 32;
 	st->RefreshRect = TRUE;
 	st->SuppressOutput = TRUE;
@@ -270,8 +403,42 @@ static bool configure(struct wtsd_rdp_peer *peer)
 	client->Activate = on_activate;
 	client->update->RefreshRect = on_refresh_rect;
 	client->update->SuppressOutput = on_suppress_output;
+	client->input->SynchronizeEvent = on_sync;
+	client->input->KeyboardEvent = on_key;
+	client->input->UnicodeKeyboardEvent = on_key;
+	client->input->MouseEvent = on_mouse;
+	client->input->ExtendedMouseEvent = on_mouse;
 	peer->vcm = WTSOpenServerA((LPSTR)client->context);
 	return peer->vcm && peer->vcm != INVALID_HANDLE_VALUE && client->Initialize(client);
+}
+
+/*
+ * Client resizes: opens the display control channel once the dynamic channels are ready, and
+ * applies a size the client asked for by reactivating it at that size (on_activate redraws).
+ * Returns false if the connection failed.
+ */
+static bool follow_resize(struct wtsd_rdp_peer *peer)
+{
+	freerdp_peer *client = peer->client;
+	if (!peer->disp_tried && peer->session_id != WTSD_NO_SESSION &&
+	    WTSVirtualChannelManagerIsChannelJoined(peer->vcm, "drdynvc") &&
+	    WTSVirtualChannelManagerGetDrdynvcState(peer->vcm) == DRDYNVC_STATE_READY) {
+		peer->disp_tried = true;
+		peer->disp = wtsd_rdp_disp_open(peer->vcm, client->context, peer->resize);
+	}
+	if (WaitForSingleObject(peer->resize, 0) != WAIT_OBJECT_0)
+		return true;
+	ResetEvent(peer->resize);
+	uint32_t w, h;
+	rdpSettings *st = client->settings;
+	if (!wtsd_rdp_disp_take(peer->disp, &w, &h) ||
+	    (w == st->DesktopWidth && h == st->DesktopHeight) || !st->DesktopResize)
+		return true;
+	WLog_DBG(TAG, "RDP-Tcp#%u: client asks for %ux%u", peer->connection, w, h);
+	st->DesktopWidth = w;
+	st->DesktopHeight = h;
+	peer->output = false; /* until the client has reactivated */
+	return client->update->DesktopResize(client->context) != FALSE;
 }
 
 /* Serves the connection until it ends or the main thread stops it. */
@@ -281,18 +448,20 @@ static void serve(struct wtsd_rdp_peer *peer)
 	time_t start = time(NULL);
 	for (;;) {
 		HANDLE h[MAXIMUM_WAIT_OBJECTS];
-		DWORD n = client->GetEventHandles(client, h, MAXIMUM_WAIT_OBJECTS - 2);
+		DWORD n = client->GetEventHandles(client, h, MAXIMUM_WAIT_OBJECTS - 3);
 		if (n == 0)
 			break;
 		h[n++] = WTSVirtualChannelManagerGetEventHandle(peer->vcm);
 		h[n++] = peer->stop;
+		h[n++] = peer->resize;
 		if (WaitForMultipleObjects(n, h, FALSE, 1000) == WAIT_FAILED)
 			break;
 		if (WaitForSingleObject(peer->stop, 0) == WAIT_OBJECT_0)
 			break;
 		if (!client->CheckFileDescriptor(client) ||
-		    !WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm))
+		    !WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm) || !follow_resize(peer))
 			break;
+		report_stats(peer, false);
 		if (peer->session_id == WTSD_NO_SESSION && time(NULL) - start > LOGON_TIMEOUT_S) {
 			WLog_WARN(TAG, "RDP-Tcp#%u: no logon within %d s", peer->connection,
 			          LOGON_TIMEOUT_S);
@@ -306,12 +475,14 @@ static void finish(struct wtsd_rdp_peer *peer)
 {
 	freerdp_peer *client = peer->client;
 	if (peer->session_id != WTSD_NO_SESSION) {
+		report_stats(peer, true);
 		struct wtsd_rdp_disconnect x = {peer->session_id, peer->connection};
 		(void)wtsd_mainq_call(peer->rdp->d, wtsd_rdp_session_disconnect, &x);
 	} else {
 		WLog_INFO(TAG, "RDP-Tcp#%u from %s ended without logon", peer->connection,
 		          client->hostname);
 	}
+	wtsd_rdp_disp_close(peer->disp); /* its thread uses the channel manager */
 	if (client->context) {
 		client->Disconnect(client);
 		if (peer->vcm && peer->vcm != INVALID_HANDLE_VALUE)
@@ -330,6 +501,7 @@ static void finish(struct wtsd_rdp_peer *peer)
 	rdp->npeers--;
 	freerdp_peer_free(client);
 	CloseHandle(peer->stop);
+	CloseHandle(peer->resize);
 	pthread_mutex_unlock(&rdp->lock);
 	free(peer);
 }
@@ -353,7 +525,10 @@ static void *run(void *arg)
 int wtsd_rdp_peer_start(struct wtsd_rdp *rdp, freerdp_peer *client, uint32_t connection)
 {
 	struct wtsd_rdp_peer *peer = calloc(1, sizeof(*peer));
-	if (!peer || !(peer->stop = CreateEvent(NULL, TRUE, FALSE, NULL))) {
+	if (!peer || !(peer->stop = CreateEvent(NULL, TRUE, FALSE, NULL)) ||
+	    !(peer->resize = CreateEvent(NULL, TRUE, FALSE, NULL))) {
+		if (peer && peer->stop)
+			CloseHandle(peer->stop);
 		free(peer);
 		freerdp_peer_free(client);
 		return -ENOMEM;
@@ -368,6 +543,9 @@ int wtsd_rdp_peer_start(struct wtsd_rdp *rdp, freerdp_peer *client, uint32_t con
 	if (rdp->peers)
 		rdp->peers->prev = peer;
 	rdp->peers = peer;
+	/* max_connections counts every live connection, logged on or not (as Windows). */
+	unsigned max = rdp->d->cfg.max_connections;
+	peer->refused = max && rdp->npeers >= max;
 	rdp->npeers++;
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
@@ -384,6 +562,7 @@ int wtsd_rdp_peer_start(struct wtsd_rdp *rdp, freerdp_peer *client, uint32_t con
 	pthread_mutex_unlock(&rdp->lock);
 	if (e) {
 		CloseHandle(peer->stop);
+		CloseHandle(peer->resize);
 		free(peer);
 		freerdp_peer_free(client);
 		return -e;

@@ -20,6 +20,7 @@
 
 #include "events.h"
 #include "lifecycle.h"
+#include "listeners.h"
 #include "owts_time.h"
 #include "rdp.h"
 #include "store.h"
@@ -108,6 +109,16 @@ int wtsd_rdp_session_logon(struct wtsd *d, void *arg)
 	struct owts_session saved;
 	bool created = false;
 	int r;
+	/* The listener's security: Logon, and Connect to take a disconnected session back. */
+	uint32_t lid = wtsd_rdp_connection_listener(l->connection);
+	const struct wtsd_listener *lis = wtsd_listener_find_id(&d->reg, lid);
+	uint32_t want = WTS_SECURITY_LOGON | (s ? WTS_SECURITY_CONNECT : 0);
+	if (!wtsd_listener_allows(d, lid, l->uid, want)) {
+		WLog_WARN(TAG, "connection %u: uid %u refused by the security of listener \"%s\""
+		          " (%s)", l->connection, l->uid, lis ? lis->cfg.name : "?",
+		          s ? "logon and connect" : "logon");
+		return -EACCES;
+	}
 	if (s) {
 		saved = s->rec;
 	} else {
@@ -119,7 +130,8 @@ int wtsd_rdp_session_logon(struct wtsd *d, void *arg)
 	uint64_t now = owts_filetime_now();
 	s->rec.state = WTSActive;
 	s->rec.protocol = WTS_PROTOCOL_TYPE_RDP;
-	snprintf(s->rec.station, sizeof(s->rec.station), "RDP-Tcp#%u", l->connection);
+	snprintf(s->rec.station, sizeof(s->rec.station), "%.96s#%u", lis ? lis->cfg.name : "RDP-Tcp",
+	         l->connection);
 	s->rec.connect_time = now;
 	s->rec.last_input_time = now;
 	if (created)
@@ -223,4 +235,10 @@ int wtsd_rdp_session_detach(struct wtsd *d, uint32_t session_id)
 bool wtsd_rdp_session_attached(uint32_t session_id)
 {
 	return find_attach(session_id) != NULL;
+}
+
+uint32_t wtsd_rdp_session_holder(uint32_t session_id)
+{
+	const struct attach *a = find_attach(session_id);
+	return a ? a->connection : UINT32_MAX;
 }

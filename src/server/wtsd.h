@@ -16,6 +16,14 @@
 
 #define WTSD_USER_MAP_MAX 64
 
+/* How RDP passwords are checked (config "auth"). */
+enum wtsd_auth {
+	WTSD_AUTH_DEFAULT, /* SAM when a SAM file is configured, else PAM */
+	WTSD_AUTH_SAM,     /* the WinPR SAM file only (NLA and TLS) */
+	WTSD_AUTH_PAM,     /* PAM only: TLS security only, NLA is not offered */
+	WTSD_AUTH_BOTH,    /* NLA against the SAM file; TLS: the SAM file, then PAM */
+};
+
 /* One "user_map = rdpuser:linuxuser" line: an RDP user name and the Linux account it logs on as. */
 struct wtsd_user_map {
 	char rdp_user[128];
@@ -40,6 +48,14 @@ struct wtsd_config {
 	char initial_program[1024]; /* command line run by /bin/sh -c at RDP logon; "" = none */
 	bool logoff_on_exit;        /* the initial program's exit logs the session off */
 	unsigned logoff_grace_ms;   /* SIGTERM → SIGKILL delay of a logoff */
+	/* Authentication of RDP passwords (rdp_auth.c, rdp_pam.c). */
+	enum wtsd_auth auth;       /* WTSD_AUTH_DEFAULT: SAM if sam_file is set, else PAM */
+	char pam_service[64];      /* PAM service name; "" = "openwts" */
+	char pam_confdir[1024];    /* PAM configuration directory; "" = /etc/pam.d (tests) */
+	/* Limits of the RDP listener (rdp_listener.c, rdp_limits.c); 0 = no limit. */
+	unsigned max_connections;  /* connections at a time; a further one is refused */
+	unsigned idle_timeout_s;   /* an Active session without input is disconnected after it */
+	unsigned disconnect_timeout_s; /* a Disconnected RDP session is logged off after it */
 };
 
 struct wtsd_mainq;
@@ -114,6 +130,12 @@ int wtsd_config_set_listen(struct wtsd_config *cfg, const char *value);
 int wtsd_config_add_user_map(struct wtsd_config *cfg, const char *value);
 /* Parses the logoff grace period in milliseconds (0 … 600000). 0 or -EINVAL. */
 int wtsd_config_set_grace(struct wtsd_config *cfg, const char *value);
+/* Parses "sam", "pam" or "both" into cfg->auth. 0 or -EINVAL. */
+int wtsd_config_set_auth(struct wtsd_config *cfg, const char *value);
+/* Parses a count or a number of seconds (0 … 10000000) into *out. 0 or -EINVAL. */
+int wtsd_config_set_uint(unsigned *out, const char *value);
+/* The authentication mode in effect (WTSD_AUTH_DEFAULT resolved). */
+enum wtsd_auth wtsd_config_auth(const struct wtsd_config *cfg);
 /* Copies value into a fixed config string field. 0 or -ENAMETOOLONG. */
 int wtsd_config_set_path(char *field, size_t size, const char *value);
 

@@ -285,6 +285,82 @@ ROW(OpenWTSEventClose, not_ours, 0xDEADBEEF, {
 })
 
 /* --- functions of later issues ------------------------------------------------------------- */
+/* --- listeners ----------------------------------------------------------------------------- */
+#define LIST_ROW(fn, what, err, h, res, rsv, pc)                                                 \
+	ROW(fn, what, err, {                                                                      \
+		DWORD c = 77;                                                                     \
+		BOOL r = fn(h, res, rsv, NULL, pc);                                               \
+		untouched = c == 77;                                                              \
+		return r;                                                                         \
+	})
+LIST_ROW(WTSEnumerateListenersA, reserved_ptr, 87, NULL, SENTINEL, 0, &c)
+LIST_ROW(WTSEnumerateListenersA, null_count, 87, NULL, NULL, 0, NULL)
+LIST_ROW(WTSEnumerateListenersW, reserved, 87, NULL, NULL, 1, &c)
+LIST_ROW(WTSEnumerateListenersW, forged_handle, 6, FORGED, NULL, 0, &c)
+#define QCFG_ROW(fn, T, what, err, h, res, rsv, name, buf)                                       \
+	ROW(fn, what, err, {                                                                      \
+		T cfg;                                                                            \
+		memset(&cfg, 0x5e, sizeof(cfg));                                                  \
+		BOOL r = fn(h, res, rsv, name, buf);                                              \
+		untouched = cfg.version == 0x5e5e5e5e;                                            \
+		return r;                                                                         \
+	})
+static WCHAR rdp_tcp_w[] = { 'R', 'D', 'P', '-', 'T', 'c', 'p', 0 };
+static WCHAR no_listener_w[] = { 'n', 'o', 'n', 'e', 0 };
+QCFG_ROW(WTSQueryListenerConfigA, WTSLISTENERCONFIGA, null_buffer, 87, NULL, NULL, 0, "RDP-Tcp",
+         NULL)
+QCFG_ROW(WTSQueryListenerConfigA, WTSLISTENERCONFIGA, unknown, 7022, NULL, NULL, 0, "none",
+         &cfg)
+QCFG_ROW(WTSQueryListenerConfigW, WTSLISTENERCONFIGW, reserved, 87, NULL, NULL, 1, rdp_tcp_w,
+         &cfg)
+QCFG_ROW(WTSQueryListenerConfigW, WTSLISTENERCONFIGW, forged_handle, 6, FORGED, NULL, 0,
+         rdp_tcp_w, &cfg)
+#define CREATE_ROW(fn, T, what, err, name, ver, flag)                                        \
+	ROW(fn, what, err, {                                                                      \
+		T cfg;                                                                            \
+		memset(&cfg, 0, sizeof(cfg));                                                     \
+		cfg.version = ver;                                                                \
+		untouched = true;                                                                 \
+		return fn(NULL, NULL, 0, name, &cfg, flag);                                       \
+	})
+CREATE_ROW(WTSCreateListenerA, WTSLISTENERCONFIGA, bad_flag, 87, "x", 1, 3)
+CREATE_ROW(WTSCreateListenerA, WTSLISTENERCONFIGA, version, 87, "x", 2, WTS_LISTENER_CREATE)
+CREATE_ROW(WTSCreateListenerW, WTSLISTENERCONFIGW, null_name, 87, NULL, 1, WTS_LISTENER_CREATE)
+CREATE_ROW(WTSCreateListenerW, WTSLISTENERCONFIGW, update_unknown, 7022, no_listener_w, 1,
+           WTS_LISTENER_UPDATE)
+/* An absolute (not self-relative) descriptor: control without SE_SELF_RELATIVE. */
+static BYTE absolute_sd[20] = { 1, 0, 0x04, 0x00 };
+ROW(WTSSetListenerSecurityA, null_sd, 87, {
+	untouched = true;
+	return WTSSetListenerSecurityA(NULL, NULL, 0, "RDP-Tcp", 4, NULL);
+})
+ROW(WTSSetListenerSecurityA, absolute_sd, ERROR_INVALID_SECURITY_DESCR, {
+	untouched = true;
+	return WTSSetListenerSecurityA(NULL, NULL, 0, "RDP-Tcp", 4, (PSECURITY_DESCRIPTOR)absolute_sd);
+})
+ROW(WTSSetListenerSecurityW, reserved, 87, {
+	untouched = true;
+	return WTSSetListenerSecurityW(NULL, NULL, 1, rdp_tcp_w, 4, (PSECURITY_DESCRIPTOR)absolute_sd);
+})
+ROW(WTSGetListenerSecurityA, null_needed, 87, {
+	BYTE buf[8];
+	untouched = true;
+	return WTSGetListenerSecurityA(NULL, NULL, 0, "RDP-Tcp", 4, (PSECURITY_DESCRIPTOR)buf,
+	                               sizeof(buf), NULL);
+})
+ROW(WTSGetListenerSecurityA, unknown, 7022, {
+	DWORD need = 77;
+	BOOL r = WTSGetListenerSecurityA(NULL, NULL, 0, "none", 4, NULL, 0, &need);
+	untouched = need == 77;
+	return r;
+})
+ROW(WTSGetListenerSecurityW, bad_information, 87, {
+	DWORD need = 77;
+	BOOL r = WTSGetListenerSecurityW(NULL, NULL, 0, rdp_tcp_w, 0x100, NULL, 0, &need);
+	untouched = need == 77;
+	return r;
+})
+
 #define NI(fn, ...)                                                                               \
 	ROW(fn, not_implemented, 120, {                                                           \
 		untouched = true;                                                                 \
@@ -308,16 +384,6 @@ NI(WTSShutdownSystem, NULL, WTS_WSD_LOGOFF)
 NI(WTSStartRemoteControlSessionA, NULL, 1, 0x6A, REMOTECONTROL_KBDCTRL_HOTKEY)
 NI(WTSStartRemoteControlSessionW, NULL, 1, 0x6A, REMOTECONTROL_KBDCTRL_HOTKEY)
 NI(WTSStopRemoteControlSession, 1)
-NI(WTSEnumerateListenersA, NULL, NULL, 0, NULL, NULL)
-NI(WTSEnumerateListenersW, NULL, NULL, 0, NULL, NULL)
-NI(WTSQueryListenerConfigA, NULL, NULL, 0, "RDP-Tcp", NULL)
-NI(WTSQueryListenerConfigW, NULL, NULL, 0, NULL, NULL)
-NI(WTSCreateListenerA, NULL, NULL, 0, "RDP-Tcp", NULL, WTS_LISTENER_CREATE)
-NI(WTSCreateListenerW, NULL, NULL, 0, NULL, NULL, WTS_LISTENER_UPDATE)
-NI(WTSSetListenerSecurityA, NULL, NULL, 0, "RDP-Tcp", 4, NULL)
-NI(WTSSetListenerSecurityW, NULL, NULL, 0, NULL, 4, NULL)
-NI(WTSGetListenerSecurityA, NULL, NULL, 0, "RDP-Tcp", 4, NULL, 0, NULL)
-NI(WTSGetListenerSecurityW, NULL, NULL, 0, NULL, 4, NULL, 0, NULL)
 NI(WTSEnableChildSessions, TRUE)
 NI(WTSIsChildSessionsEnabled, NULL)
 NI(WTSGetChildSessionId, NULL)
@@ -450,16 +516,24 @@ static const struct row rows[] = {
 	REF(WTSUnRegisterSessionNotification, not_registered, 87),
 	REF(WTSRegisterSessionNotificationEx, forged_handle, 6),
 	REF(WTSUnRegisterSessionNotificationEx, stale_handle, 6),
-	REF(WTSEnumerateListenersA, not_implemented, 120),
-	REF(WTSEnumerateListenersW, not_implemented, 120),
-	REF(WTSQueryListenerConfigA, not_implemented, 120),
-	REF(WTSQueryListenerConfigW, not_implemented, 120),
-	REF(WTSCreateListenerA, not_implemented, 120),
-	REF(WTSCreateListenerW, not_implemented, 120),
-	REF(WTSSetListenerSecurityA, not_implemented, 120),
-	REF(WTSSetListenerSecurityW, not_implemented, 120),
-	REF(WTSGetListenerSecurityA, not_implemented, 120),
-	REF(WTSGetListenerSecurityW, not_implemented, 120),
+	REF(WTSEnumerateListenersA, reserved_ptr, 87),
+	REF(WTSEnumerateListenersA, null_count, 87),
+	REF(WTSEnumerateListenersW, reserved, 87),
+	REF(WTSEnumerateListenersW, forged_handle, 6),
+	REF(WTSQueryListenerConfigA, null_buffer, 87),
+	REF(WTSQueryListenerConfigA, unknown, 7022),
+	REF(WTSQueryListenerConfigW, reserved, 87),
+	REF(WTSQueryListenerConfigW, forged_handle, 6),
+	REF(WTSCreateListenerA, bad_flag, 87),
+	REF(WTSCreateListenerA, version, 87),
+	REF(WTSCreateListenerW, null_name, 87),
+	REF(WTSCreateListenerW, update_unknown, 7022),
+	REF(WTSSetListenerSecurityA, null_sd, 87),
+	REF(WTSSetListenerSecurityA, absolute_sd, ERROR_INVALID_SECURITY_DESCR),
+	REF(WTSSetListenerSecurityW, reserved, 87),
+	REF(WTSGetListenerSecurityA, null_needed, 87),
+	REF(WTSGetListenerSecurityA, unknown, 7022),
+	REF(WTSGetListenerSecurityW, bad_information, 87),
 	REF(WTSEnableChildSessions, not_implemented, 120),
 	REF(WTSIsChildSessionsEnabled, not_implemented, 120),
 	REF(WTSGetChildSessionId, not_implemented, 120),

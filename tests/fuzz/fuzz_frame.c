@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "owts_listener.h"
 #include "owts_records.h"
 #include "owts_wire.h"
 
@@ -55,6 +56,15 @@ static void parse_bodies(const uint8_t *body, size_t len)
 	owts_reader_init(&r, body, len);
 	(void)owts_read_u16(&r);
 	(void)owts_read_u64(&r);
+	(void)owts_reader_done(&r);
+	/* Listeners: LISTENER_CREATE (flag, record) and LISTENER_QUERY's reply (record). */
+	static struct owts_listener l;
+	owts_reader_init(&r, body, len);
+	(void)owts_read_u32(&r);
+	owts_listener_read(&r, &l);
+	(void)owts_reader_done(&r);
+	owts_reader_init(&r, body, len);
+	owts_listener_read(&r, &l);
 	(void)owts_reader_done(&r);
 }
 

@@ -1,6 +1,7 @@
 /*
- * test_store.c — wtsd's SQLite store: migrations, session rows, the id sequence, persistence
- * across reopen, and refusal of a schema newer than the code.
+ * test_store.c — wtsd's SQLite store: migrations, session rows, the id sequence, listener rows
+ * with their security descriptors, persistence across reopen, and refusal of a schema newer than
+ * the code.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -48,7 +49,7 @@ static void test_sessions_persist(void **state)
 	(void)state;
 	struct wtsd_store *st;
 	assert_int_equal(wtsd_store_open(&st, dir), 0);
-	assert_int_equal(wtsd_store_version(st), 1);
+	assert_int_equal(wtsd_store_version(st), 2);
 	uint32_t a, b;
 	assert_int_equal(wtsd_store_next_session_id(st, 2, &a), 0);
 	assert_int_equal(wtsd_store_next_session_id(st, 2, &b), 0);
@@ -77,6 +78,41 @@ static void test_sessions_persist(void **state)
 	wtsd_store_close(NULL);
 }
 
+static int collect_listener(void *ctx, const struct owts_listener *l, const uint8_t *sd,
+                            size_t len)
+{
+	struct owts_listener *out = ctx;
+	*out = *l;
+	return len == 3 && memcmp(sd, "\1\2\3", 3) == 0 ? 0 : -EINVAL;
+}
+
+static void test_listeners_persist(void **state)
+{
+	(void)state;
+	struct wtsd_store *st;
+	assert_int_equal(wtsd_store_open(&st, dir), 0);
+	static struct owts_listener l, back;
+	l.id = 65536;
+	strcpy(l.name, "RDP-Tcp");
+	strcpy(l.address, "127.0.0.1");
+	l.port = 3389;
+	l.user_authentication = 1;
+	strcpy(l.initial_program, "/bin/true");
+	assert_int_equal(wtsd_store_listener_put(st, &l, (const uint8_t *)"\1\2\3", 3), 0);
+	l.port = 3390; /* an update replaces the row */
+	assert_int_equal(wtsd_store_listener_put(st, &l, (const uint8_t *)"\1\2\3", 3), 0);
+	wtsd_store_close(st);
+	assert_int_equal(wtsd_store_open(&st, dir), 0);
+	assert_int_equal(wtsd_store_listener_each(st, collect_listener, &back), 0);
+	assert_int_equal(back.id, 65536);
+	assert_string_equal(back.name, "RDP-Tcp");
+	assert_string_equal(back.address, "127.0.0.1");
+	assert_int_equal(back.port, 3390);
+	assert_int_equal(back.user_authentication, 1);
+	assert_string_equal(back.initial_program, "/bin/true");
+	wtsd_store_close(st);
+}
+
 static void test_newer_schema_refused(void **state)
 {
 	(void)state;
@@ -95,6 +131,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sessions_persist),
+		cmocka_unit_test(test_listeners_persist),
 		cmocka_unit_test(test_newer_schema_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

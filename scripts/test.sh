@@ -26,6 +26,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 echo "== fuzz (${FUZZ_SECONDS:-30} s a target)"
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DOPENWTS_FUZZ=ON
-cmake --build build-fuzz -j"$jobs" --target fuzz_frame fuzz_proc
+cmake --build build-fuzz -j"$jobs" --target fuzzers
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" ctest --test-dir build-fuzz --output-on-failure -R "^fuzz\\."
 echo "== all tests passed"

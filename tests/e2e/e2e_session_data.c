@@ -20,131 +20,31 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <windows.h>
 #include <wtsapi32.h>
 
+#include "e2e_common.h"
+
 #define IDLE_S       12
 #define DISCONNECT_S 3
 
-#define USER     "e2euser"
-#define PASSWORD "E2e-pass.1"
-
-static char dir[256];
-static pid_t wtsd_pid;
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
-static bool have(const char *tool)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", tool);
-	return system(cmd) == 0;
-}
-
-static int run(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/* A port on 127.0.0.1 that was free a moment ago. */
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(sa);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		return -1;
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
-/* Starts argv in a new process group with output to log. Returns the pid. */
-static pid_t spawn(char *const argv[], const char *log, bool new_group)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (new_group)
-			setsid();
-		FILE *f = freopen(log, "a", stdout);
-		if (!f || dup2(1, 2) < 0)
-			_exit(126);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static pid_t start_client(int port, const char *password, const char *size, const char *sec)
-{
-	char v[64], p[128], home[300], log[300];
-	snprintf(v, sizeof(v), "/v:127.0.0.1:%d", port);
-	snprintf(p, sizeof(p), "/p:%s", password);
-	snprintf(home, sizeof(home), "%s/home", dir);
-	snprintf(log, sizeof(log), "%s/xfreerdp.log", dir);
-	setenv("HOME", home, 1);
-	char *argv[] = {"xvfb-run",     "-a",        "xfreerdp", v,
-	                "/cert:ignore", "/u:" USER,  p,          "/client-hostname:e2ehost",
-	                (char *)size,   (char *)sec, NULL};
-	return spawn(argv, log, true);
-}
-
-/* Kills a client's whole process group (xvfb-run, Xvfb, xfreerdp) and reaps it. */
-static void kill_client(pid_t pid)
-{
-	kill(-pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
-
-/* Like start_client, with /dynamic-resolution; once the file <dir>/go exists the client's
+/* Like e2e_client_start, with /dynamic-resolution; once the file <dir>/go exists the client's
  * window is resized to 1024×700 by xresize, inside the same X server. */
 static pid_t start_resizing_client(int port, const char *xresize)
 {
-	char v[64], home[300], log[300], script[1024];
+	char v[64], log[300], script[1024];
 	snprintf(v, sizeof(v), "/v:127.0.0.1:%d", port);
-	snprintf(home, sizeof(home), "%s/home", dir);
-	snprintf(log, sizeof(log), "%s/xfreerdp.log", dir);
-	setenv("HOME", home, 1);
+	e2e_client_env(log, sizeof(log));
 	snprintf(script, sizeof(script),
 	         "xfreerdp \"$@\" & p=$!; while [ ! -e %s/go ]; do sleep 0.2;"
 	         " kill -0 $p 2>/dev/null || exit 1; done; %s FreeRDP 1024 700; wait $p",
-	         dir, xresize);
+	         e2e_dir, xresize);
 	char *argv[] = {"xvfb-run",
 	                "-a",
 	                "sh",
@@ -153,14 +53,14 @@ static pid_t start_resizing_client(int port, const char *xresize)
 	                "sh",
 	                v,
 	                "/cert:ignore",
-	                "/u:" USER,
+	                "/u:" E2E_USER,
 	                "/p:any-password",
 	                "/client-hostname:e2ehost",
 	                "/size:800x600",
 	                "/sec:tls",
 	                "/dynamic-resolution",
 	                NULL};
-	return spawn(argv, log, true);
+	return e2e_spawn(argv, log, true);
 }
 
 /* WTSClientDisplay of id is w × h within ms. */
@@ -177,7 +77,7 @@ static bool wait_display(DWORD id, DWORD w, DWORD h, long ms, DWORD *got_w, DWOR
 			if (*got_w == w && *got_h == h)
 				return true;
 		}
-		sleep_ms(100);
+		e2e_sleep_ms(100);
 	}
 	return false;
 }
@@ -219,7 +119,7 @@ static bool wait_for(int want_count, WTS_CONNECTSTATE_CLASS state, long ms, DWOR
 				*id = sid;
 			return true;
 		}
-		sleep_ms(100);
+		e2e_sleep_ms(100);
 	}
 	return false;
 }
@@ -227,7 +127,7 @@ static bool wait_for(int want_count, WTS_CONNECTSTATE_CLASS state, long ms, DWOR
 static void write_pam(const char *module)
 {
 	char path[300];
-	snprintf(path, sizeof(path), "%s/pam/openwts-e2e", dir);
+	snprintf(path, sizeof(path), "%s/pam/openwts-e2e", e2e_dir);
 	FILE *f = fopen(path, "w");
 	if (f) {
 		fprintf(f, "auth required %s\naccount required pam_permit.so\n", module);
@@ -235,74 +135,34 @@ static void write_pam(const char *module)
 	}
 }
 
+/* Writes the PAM service (pam_permit) and starts wtsd with PAM logons and the listener limits.
+ * Returns false if wtsd did not come up. */
 static bool start_wtsd(int port)
 {
-	const char *wtsd = getenv("WTSD");
-	char path[300], sock[300], listen[64], log[300], state[300], pam[300];
-	char idle[16], disc[16];
-	snprintf(path, sizeof(path), "%s/home", dir);
-	mkdir(path, 0700);
-	snprintf(pam, sizeof(pam), "%s/pam", dir);
+	char pam[300], idle[16], disc[16];
+	snprintf(pam, sizeof(pam), "%s/pam", e2e_dir);
 	mkdir(pam, 0755);
 	write_pam("pam_permit.so");
-	snprintf(sock, sizeof(sock), "%s/wtsd.sock", dir);
-	snprintf(state, sizeof(state), "%s/state", dir);
-	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
-	snprintf(log, sizeof(log), "%s/wtsd.log", dir);
 	snprintf(idle, sizeof(idle), "%d", IDLE_S);
 	snprintf(disc, sizeof(disc), "%d", DISCONNECT_S);
-	char *argv[] = {(char *)wtsd,
-	                "--socket",
-	                sock,
-	                "--state-dir",
-	                state,
-	                "--listen",
-	                listen,
-	                "--auth",
-	                "pam",
-	                "--pam-confdir",
-	                pam,
-	                "--pam-service",
-	                "openwts-e2e",
-	                "--user-map",
-	                USER ":nobody",
-	                "--max-connections",
-	                "1",
-	                "--idle-timeout",
-	                idle,
-	                "--disconnect-timeout",
-	                disc,
-	                "--logoff-grace-ms",
-	                "0",
-	                NULL};
-	wtsd_pid = spawn(argv, log, false);
-	setenv("OPENWTS_SOCKET", sock, 1);
-	for (int i = 0; i < 200; i++) {
-		struct stat st;
-		if (stat(sock, &st) == 0)
-			return true;
-		if (waitpid(wtsd_pid, NULL, WNOHANG) == wtsd_pid)
-			return false;
-		sleep_ms(50);
-	}
-	return false;
-}
-
-static void cleanup(void)
-{
-	if (wtsd_pid > 0) {
-		kill(wtsd_pid, SIGTERM);
-		waitpid(wtsd_pid, NULL, 0);
-	}
-	if (failures)
-		run("echo '--- wtsd log'; cat %s/wtsd.log; echo '--- xfreerdp log';"
-		    " tail -n 40 %s/xfreerdp.log",
-		    dir, dir);
-	run("cg=$(sed -n 's/.*sessions live under cgroup \\([^ ]*\\).*/\\1/p' %s/wtsd.log | head "
-	    "-n 1);"
-	    " [ -n \"$cg\" ] && [ -d \"$cg\" ] && { echo 1 > \"$cg/cgroup.kill\";"
-	    " find \"$cg\" -depth -type d -exec rmdir {} + ; } 2>/dev/null; rm -rf %s",
-	    dir, dir);
+	const char *args[] = {"--auth",
+	                      "pam",
+	                      "--pam-confdir",
+	                      pam,
+	                      "--pam-service",
+	                      "openwts-e2e",
+	                      "--user-map",
+	                      E2E_USER ":nobody",
+	                      "--max-connections",
+	                      "1",
+	                      "--idle-timeout",
+	                      idle,
+	                      "--disconnect-timeout",
+	                      disc,
+	                      "--logoff-grace-ms",
+	                      "0",
+	                      NULL};
+	return e2e_wtsd_start(port, args);
 }
 
 /* WTSSessionInfoEx of id into *out. */
@@ -326,7 +186,7 @@ static void check_data(DWORD id)
 		ok = info_ex(id, &e) && e.IncomingBytes && e.OutgoingBytes && e.IncomingFrames &&
 		     e.OutgoingFrames && e.LastInputTime.QuadPart > e.ConnectTime.QuadPart;
 		if (!ok)
-			sleep_ms(100);
+			e2e_sleep_ms(100);
 	}
 	CHECK(ok,
 	      "WTSSessionInfoEx: in %ld B %ld frames, out %ld B %ld frames, last input %lld,"
@@ -364,7 +224,7 @@ static void check_data(DWORD id)
 
 int main(void)
 {
-	if (!getenv("WTSD") || !have("xfreerdp") || !have("xvfb-run")) {
+	if (!getenv("WTSD") || !e2e_tool_have("xfreerdp") || !e2e_tool_have("xvfb-run")) {
 		fprintf(stderr,
 		        "SKIP: needs WTSD, xfreerdp (freerdp2-x11), xvfb-run (xvfb, xauth)\n");
 		return 77;
@@ -374,22 +234,18 @@ int main(void)
 		fprintf(stderr, "SKIP: needs pam_permit.so (libpam-modules)\n");
 		return 77;
 	}
-	snprintf(dir, sizeof(dir), "/tmp/openwts-e2e.XXXXXX");
-	if (!mkdtemp(dir))
+	if (!e2e_dir_make())
 		return 1;
-	chmod(dir, 0755); /* PAM reads the service file; nobody's program may look around */
-	int port = free_port();
-	if (port <= 0 || !start_wtsd(port)) {
-		fprintf(stderr, "FAIL: wtsd did not start\n");
-		failures++;
-		cleanup();
-		return 1;
-	}
+	chmod(e2e_dir, 0755); /* PAM reads the service file; nobody's program may look around */
+	int port = e2e_port_free();
+	if (port <= 0 || !start_wtsd(port))
+		return e2e_wtsd_failed();
 	/* 1. pam_permit: a TLS logon. */
 	DWORD id = 0;
 	const char *xresize = getenv("XRESIZE");
-	pid_t client = xresize ? start_resizing_client(port, xresize)
-	                       : start_client(port, "any-password", "/size:800x600", "/sec:tls");
+	pid_t client =
+	    xresize ? start_resizing_client(port, xresize)
+	            : e2e_client_start(port, E2E_USER, "any-password", "/size:800x600", "/sec:tls");
 	bool up = wait_for(1, WTSActive, 30000, &id);
 	CHECK(up, "pam_permit: no Active session");
 	if (up) {
@@ -399,7 +255,7 @@ int main(void)
 		/* 1b. A client resize. */
 		if (xresize) {
 			DWORD w = 0, h = 0;
-			run("touch %s/go", dir);
+			e2e_run("touch %s/go", e2e_dir);
 			bool resized = wait_display(id, 1024, 700, 10000, &w, &h);
 			CHECK(resized, "resize: WTSClientDisplay %lux%lu, want 1024x700",
 			      (unsigned long)w, (unsigned long)h);
@@ -409,15 +265,16 @@ int main(void)
 			printf("resize: not tested (no xresize: libX11 missing at build time)\n");
 		}
 		/* 3. A second connection: refused while the first holds the only one. */
-		pid_t second = start_client(port, "any-password", "/size:640x480", "/sec:tls");
+		pid_t second =
+		    e2e_client_start(port, E2E_USER, "any-password", "/size:640x480", "/sec:tls");
 		int exited = 0;
 		for (int t = 0; t < 150 && !exited; t++) {
 			exited = waitpid(second, NULL, WNOHANG) == second;
 			if (!exited)
-				sleep_ms(100);
+				e2e_sleep_ms(100);
 		}
 		if (!exited)
-			kill_client(second);
+			e2e_client_kill(second);
 		DWORD first = 0;
 		WTS_CONNECTSTATE_CLASS st = WTSDown;
 		int active = 0;
@@ -426,7 +283,7 @@ int main(void)
 		      "max_connections 1: second client %s, %d sessions, first %s",
 		      exited ? "ended" : "still running", n,
 		      st == WTSActive ? "Active" : "not Active");
-		CHECK(run("grep -q 'max_connections (1) reached' %s/wtsd.log", dir) == 0,
+		CHECK(e2e_run("grep -q 'max_connections (1) reached' %s/wtsd.log", e2e_dir) == 0,
 		      "no refusal in the log");
 		printf("max_connections 1: second client refused, %d session\n", n);
 		/* 4. No input: disconnected by the idle timeout. */
@@ -445,22 +302,22 @@ int main(void)
 		      "disconnect timeout: session %lu not logged off", (unsigned long)id);
 		printf("disconnect timeout: session %lu logged off\n", (unsigned long)id);
 	}
-	kill_client(client);
+	e2e_client_kill(client);
 	/* 6. pam_deny: refused, no session. */
 	write_pam("pam_deny.so");
-	client = start_client(port, "any-password", "/size:800x600", "/sec:tls");
+	client = e2e_client_start(port, E2E_USER, "any-password", "/size:800x600", "/sec:tls");
 	for (int t = 0; t < 150 && waitpid(client, NULL, WNOHANG) == 0; t++)
-		sleep_ms(100);
-	kill_client(client);
+		e2e_sleep_ms(100);
+	e2e_client_kill(client);
 	DWORD any = 0;
 	WTS_CONNECTSTATE_CLASS st = WTSDown;
 	int active = 0;
 	int n = rdp_sessions(&any, &st, &active);
 	CHECK(n == 0, "pam_deny: %d sessions", n);
-	CHECK(run("grep -q 'logon of \"" USER "\" .* refused' %s/wtsd.log", dir) == 0,
+	CHECK(e2e_run("grep -q 'logon of \"" E2E_USER "\" .* refused' %s/wtsd.log", e2e_dir) == 0,
 	      "pam_deny: no refusal in the log");
 	printf("pam_deny: refused, %d sessions\n", n);
-	cleanup();
-	printf("%s\n", failures ? "FAILED" : "PASSED");
-	return failures ? 1 : 0;
+	e2e_cleanup();
+	printf("%s\n", e2e_failures ? "FAILED" : "PASSED");
+	return e2e_failures ? 1 : 0;
 }

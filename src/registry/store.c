@@ -49,7 +49,27 @@ static const char *const migrations[] = {
 	" min_encryption INTEGER NOT NULL, user_authentication INTEGER NOT NULL,"
 	" comment TEXT NOT NULL, logon_user TEXT NOT NULL, logon_domain TEXT NOT NULL,"
 	" work_dir TEXT NOT NULL, initial_program TEXT NOT NULL, sd BLOB NOT NULL);",
+	/* 2 → 3: the client data of RDP sessions (WTSClient*, WTS_CLIENT_ADDRESS, display) and the
+	 * last input time; existing rows get empty values. */
+	"ALTER TABLE sessions ADD COLUMN client_name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE sessions ADD COLUMN client_dir TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE sessions ADD COLUMN client_build INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN client_hardware_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN client_product_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN client_af INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN client_addr BLOB NOT NULL DEFAULT x'';"
+	"ALTER TABLE sessions ADD COLUMN hres INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN vres INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN color_depth INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN last_input_time INTEGER NOT NULL DEFAULT 0;",
 };
+
+/* The session columns that put writes and each reads, in this order (schema 3). */
+#define SESSION_COLUMNS                                                                           \
+	"id, uid, user, domain, station, state, protocol, initial_program, working_dir,"          \
+	" logon_time, connect_time, disconnect_time, client_name, client_dir, client_build,"      \
+	" client_hardware_id, client_product_id, client_af, client_addr, hres, vres,"             \
+	" color_depth, last_input_time"
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -128,8 +148,9 @@ int wtsd_store_open(struct wtsd_store **out, const char *state_dir)
 	if (!r)
 		r = migrate(st);
 	if (!r && sqlite3_prepare_v2(st->db,
-	                             "INSERT OR REPLACE INTO sessions VALUES"
-	                             " (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+	                             "INSERT OR REPLACE INTO sessions (" SESSION_COLUMNS ")"
+	                             " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
+	                             "?15,?16,?17,?18,?19,?20,?21,?22,?23)",
 	                             -1, &st->put, NULL) != SQLITE_OK)
 		r = fail(st, "prepare put");
 	if (!r && sqlite3_prepare_v2(st->db, "DELETE FROM sessions WHERE id = ?1", -1, &st->del,
@@ -173,6 +194,17 @@ int wtsd_store_session_put(struct wtsd_store *st, const struct owts_session *s)
 	sqlite3_bind_int64(q, 10, (sqlite3_int64)s->logon_time);
 	sqlite3_bind_int64(q, 11, (sqlite3_int64)s->connect_time);
 	sqlite3_bind_int64(q, 12, (sqlite3_int64)s->disconnect_time);
+	sqlite3_bind_text(q, 13, s->client_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 14, s->client_dir, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 15, s->client_build);
+	sqlite3_bind_int64(q, 16, s->client_hardware_id);
+	sqlite3_bind_int64(q, 17, s->client_product_id);
+	sqlite3_bind_int64(q, 18, s->client_af);
+	sqlite3_bind_blob(q, 19, s->client_addr, (int)sizeof(s->client_addr), SQLITE_STATIC);
+	sqlite3_bind_int64(q, 20, s->hres);
+	sqlite3_bind_int64(q, 21, s->vres);
+	sqlite3_bind_int64(q, 22, s->color_depth);
+	sqlite3_bind_int64(q, 23, (sqlite3_int64)s->last_input_time);
 	int rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
@@ -193,16 +225,25 @@ static void column_text(sqlite3_stmt *q, int col, char *dst, size_t size)
 	snprintf(dst, size, "%s", t ? (const char *)t : "");
 }
 
+/* Copies a blob column into dst, at most size bytes; the rest of dst stays as it was. */
+static void column_blob(sqlite3_stmt *q, int col, uint8_t *dst, size_t size)
+{
+	const void *b = sqlite3_column_blob(q, col);
+	size_t n = (size_t)sqlite3_column_bytes(q, col);
+	if (b)
+		memcpy(dst, b, n < size ? n : size);
+}
+
 int wtsd_store_session_each(struct wtsd_store *st,
                             int (*fn)(void *ctx, const struct owts_session *s), void *ctx)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(st->db, "SELECT * FROM sessions ORDER BY id", -1, &q, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT " SESSION_COLUMNS " FROM sessions ORDER BY id", -1,
+	                       &q, NULL) != SQLITE_OK)
 		return fail(st, "select sessions");
 	struct owts_session *s = malloc(sizeof(*s));
 	int r = s ? 0 : -ENOMEM;
-	int rc;
+	int rc = SQLITE_DONE;
 	while (!r && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		memset(s, 0, sizeof(*s));
 		s->id = (uint32_t)sqlite3_column_int64(q, 0);
@@ -217,6 +258,17 @@ int wtsd_store_session_each(struct wtsd_store *st,
 		s->logon_time = (uint64_t)sqlite3_column_int64(q, 9);
 		s->connect_time = (uint64_t)sqlite3_column_int64(q, 10);
 		s->disconnect_time = (uint64_t)sqlite3_column_int64(q, 11);
+		column_text(q, 12, s->client_name, sizeof(s->client_name));
+		column_text(q, 13, s->client_dir, sizeof(s->client_dir));
+		s->client_build = (uint32_t)sqlite3_column_int64(q, 14);
+		s->client_hardware_id = (uint32_t)sqlite3_column_int64(q, 15);
+		s->client_product_id = (uint16_t)sqlite3_column_int64(q, 16);
+		s->client_af = (uint32_t)sqlite3_column_int64(q, 17);
+		column_blob(q, 18, s->client_addr, sizeof(s->client_addr));
+		s->hres = (uint32_t)sqlite3_column_int64(q, 19);
+		s->vres = (uint32_t)sqlite3_column_int64(q, 20);
+		s->color_depth = (uint32_t)sqlite3_column_int64(q, 21);
+		s->last_input_time = (uint64_t)sqlite3_column_int64(q, 22);
 		r = fn(ctx, s);
 	}
 	if (!r && rc != SQLITE_DONE)

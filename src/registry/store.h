@@ -27,7 +27,8 @@ void wtsd_store_close(struct wtsd_store *st);
 /* Schema version after migrations. */
 int wtsd_store_version(struct wtsd_store *st);
 
-/* Inserts or replaces the persistent fields of a session. Returns 0 or -EIO. */
+/* Inserts or replaces the persistent fields of a session: all but flags and the traffic counters
+ * (client data and last_input_time since schema 3). Returns 0 or -EIO. */
 int wtsd_store_session_put(struct wtsd_store *st, const struct owts_session *s);
 int wtsd_store_session_delete(struct wtsd_store *st, uint32_t id);
 /* Calls fn for each stored session, by id. fn returning < 0 stops and is returned. */

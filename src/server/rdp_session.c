@@ -5,7 +5,9 @@
  * These run on the main thread only, through wtsd_mainq_call from the peer threads, so they use
  * the registry and store as every request handler does. Which connection holds which session is
  * kept here (attached[]): a late disconnect of an old connection must not disconnect a session
- * that a newer connection has taken over.
+ * that a newer connection has taken over. Logon, reconnect, display changes and disconnect each
+ * write the session's row (client data included, schema 3) before returning, so a restarted wtsd
+ * reports the same client; traffic counters and the per-second input time are not written.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -216,7 +218,8 @@ int wtsd_rdp_session_display(struct wtsd *d, void *arg)
 	s->rec.vres = l->client.vres;
 	s->rec.color_depth = l->client.color_depth;
 	wtsd_registry_changed(&d->reg);
-	return 0;
+	/* The stored row follows, so a restart reports the display the session last had. */
+	return wtsd_store_session_put(d->reg.store, &s->rec);
 }
 
 int wtsd_rdp_session_detach(struct wtsd *d, uint32_t session_id)

@@ -125,6 +125,17 @@ bool e2e_wtsd_start(int port, const char *const args[])
 	return false;
 }
 
+bool e2e_wtsd_stop(void)
+{
+	int status = -1;
+	if (wtsd_pid <= 0)
+		return false;
+	kill(wtsd_pid, SIGTERM);
+	pid_t r = waitpid(wtsd_pid, &status, 0);
+	wtsd_pid = 0;
+	return r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int e2e_wtsd_failed(void)
 {
 	fprintf(stderr, "FAIL: wtsd did not start\n");

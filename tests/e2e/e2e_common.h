@@ -73,6 +73,9 @@ bool e2e_sam_write(const char *const users[], char *sam, size_t size);
  * output in <e2e_dir>/wtsd.log; sets OPENWTS_SOCKET. Returns true once the socket exists (up to
  * 10 s), false if wtsd exited or never made it. e2e_cleanup stops it. */
 bool e2e_wtsd_start(int port, const char *const args[]);
+/* Stops the wtsd of e2e_wtsd_start (SIGTERM) and waits for it; e2e_wtsd_start may start it
+ * again on the same state. Returns whether it exited with status 0. */
+bool e2e_wtsd_stop(void);
 /* For a wtsd that did not start: says so, counts the failure, cleans up; returns the exit code
  * (1). */
 int e2e_wtsd_failed(void);

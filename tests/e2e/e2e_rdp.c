@@ -11,7 +11,9 @@
  *   5. session notifications (the OpenWTSEventOpen descriptor, the stream windows get too) saw,
  *      in order: WTS_REMOTE_CONNECT, WTS_SESSION_LOGON, WTS_REMOTE_DISCONNECT, (nothing for the
  *      wrong password), WTS_REMOTE_CONNECT, WTS_REMOTE_DISCONNECT; and a WTSWaitSystemEvent
- *      started before the first logon returned WTS_EVENT_LOGON.
+ *      started before the first logon returned WTS_EVENT_LOGON;
+ *   6. restart wtsd on the same state → the session is back, WTSDisconnected, with its client
+ *      data (name, address, the last display) from the store.
  * Clients are killed by their process group (we started them with setsid); loopback only.
  * Exit 0 pass, 1 fail, 77 skip (xfreerdp, xvfb-run or winpr-hash missing).
  *
@@ -190,6 +192,17 @@ int main(void)
 		printf("notifications for session %lu:%s\n", (unsigned long)id, seen);
 	}
 	OpenWTSEventClose(events);
+	/* 6. A restarted wtsd has the session, Disconnected, with the client data it had. */
+	if (up) {
+		CHECK(e2e_wtsd_stop(), "wtsd did not exit cleanly");
+		port = e2e_port_free();
+		CHECK(port > 0 && start_wtsd(port), "wtsd did not start again");
+		CHECK(e2e_session_look(id, &f) && f.state == WTSDisconnected,
+		      "session %lu not back Disconnected after the restart", (unsigned long)id);
+		check_client_info(id, 1024, 768);
+		printf("session %lu back after a restart with its client data\n",
+		       (unsigned long)id);
+	}
 	e2e_cleanup();
 	printf("%s\n", e2e_failures ? "FAILED" : "PASSED");
 	return e2e_failures ? 1 : 0;

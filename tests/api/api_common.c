@@ -4,10 +4,15 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,4 +102,48 @@ int api_as_nobody(int (*fn)(void *ctx), void *ctx)
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 91;
+}
+
+pid_t api_wtsd_start(const char *sock, const char *state, const char *log_name,
+                     const char *const extra[])
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	assert_true(strlen(sock) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	const char *argv[16] = { "wtsd", "--foreground", "--socket", sock, "--state-dir", state };
+	size_t n = 6;
+	for (size_t i = 0; extra && extra[i] && n < 15; i++)
+		argv[n++] = extra[i];
+	argv[n] = NULL;
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int log = open(api_path(log_name), O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(log, 1);
+		dup2(log, 2);
+		execv(getenv("WTSD"), (char *const *)argv);
+		_exit(127);
+	}
+	/* Ready when a connection is accepted. */
+	bool up = false;
+	for (int i = 0; i < 500 && !up; i++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		close(fd);
+		if (!up) {
+			struct timespec ts = { 0, 20 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	assert_true(up);
+	return pid;
+}
+
+void api_wtsd_stop(pid_t pid)
+{
+	int status;
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }

@@ -26,6 +26,15 @@ long api_wait_number(const char *name);
 const char *api_path(const char *name);
 /* Runs cmd (sh -c) and returns its exit status. */
 int api_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Starts a wtsd of the test's own on socket sock and state directory state, its output appended
+ * to log_name in the test directory, with the extra arguments (NULL-terminated, or NULL).
+ * Returns its pid once it accepts connections; fails the test otherwise.
+ */
+pid_t api_wtsd_start(const char *sock, const char *state, const char *log_name,
+                     const char *const extra[]);
+/* Stops it with SIGTERM and checks it exited cleanly. */
+void api_wtsd_stop(pid_t pid);
 /* Drops to uid/gid 65534 in a forked child and runs fn there; returns fn's result (0 = pass). */
 int api_as_nobody(int (*fn)(void *ctx), void *ctx);
 

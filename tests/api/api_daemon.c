@@ -175,42 +175,6 @@ static void test_hostile_clients(void **state)
 	WTSFreeMemory(info);
 }
 
-/* Starts a wtsd of our own on sock/state; returns its pid once the socket answers. */
-static pid_t start_wtsd(const char *sock, const char *state)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		int log = open(api_path("restart.log"), O_WRONLY | O_CREAT | O_APPEND, 0644);
-		dup2(log, 1);
-		dup2(log, 2);
-		execl(getenv("WTSD"), "wtsd", "--foreground", "--socket", sock, "--state-dir", state,
-		      (char *)NULL);
-		_exit(127);
-	}
-	/* Ready when a connection is accepted. */
-	assert_true(strlen(sock) < sizeof(((struct sockaddr_un *)0)->sun_path));
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	memcpy(sa.sun_path, sock, strlen(sock) + 1);
-	bool up = false;
-	for (int i = 0; i < 500 && !up; i++) {
-		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-		close(fd);
-		if (!up)
-			usleep(20000);
-	}
-	assert_true(up);
-	return pid;
-}
-
-static void stop_wtsd(pid_t pid)
-{
-	int status;
-	kill(pid, SIGTERM);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 static void test_restart_keeps_sessions(void **state)
 {
 	(void)state;
@@ -220,10 +184,10 @@ static void test_restart_keeps_sessions(void **state)
 	char saved[256];
 	snprintf(saved, sizeof(saved), "%s", getenv("OPENWTS_SOCKET"));
 	setenv("OPENWTS_SOCKET", sock, 1);
-	pid_t pid = start_wtsd(sock, st);
+	pid_t pid = api_wtsd_start(sock, st, "restart.log", NULL);
 	uint32_t first = api_create_session(65534, NULL, NULL);
-	stop_wtsd(pid);
-	pid = start_wtsd(sock, st);
+	api_wtsd_stop(pid);
+	pid = api_wtsd_start(sock, st, "restart.log", NULL);
 	LPSTR user = NULL;
 	DWORD n = 0, *state_p = NULL;
 	assert_true(WTSQuerySessionInformationA(NULL, first, WTSUserName, &user, &n));
@@ -235,7 +199,7 @@ static void test_restart_keeps_sessions(void **state)
 	WTSFreeMemory(state_p);
 	uint32_t second = api_create_session(65534, NULL, NULL);
 	assert_true(second > first);
-	stop_wtsd(pid);
+	api_wtsd_stop(pid);
 	/* This instance's cgroups (its log says where) are ours to remove. */
 	assert_int_equal(api_run("cg=$(sed -n 's/.*sessions live under cgroup \\([^ ]*\\).*/\\1/p' "
 	                         "%s | head -n 1); [ -z \"$cg\" ] || { rmdir $cg/session-* && "

@@ -358,32 +358,6 @@ static void test_no_daemon(void **state)
 	setenv("OPENWTS_SOCKET", saved, 1);
 }
 
-static pid_t start_wtsd(const char *sock, const char *state)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		int log = open(api_path("events-wtsd.log"), O_WRONLY | O_CREAT | O_APPEND, 0644);
-		dup2(log, 1);
-		dup2(log, 2);
-		execl(getenv("WTSD"), "wtsd", "--foreground", "--socket", sock, "--state-dir",
-		      state, (char *)NULL);
-		_exit(127);
-	}
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	assert_true(strlen(sock) < sizeof(sa.sun_path));
-	memcpy(sa.sun_path, sock, strlen(sock) + 1);
-	bool up = false;
-	for (int i = 0; i < 500 && !up; i++) {
-		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-		close(fd);
-		if (!up)
-			sleep_ms(20);
-	}
-	assert_true(up);
-	return pid;
-}
-
 static void test_daemon_stops(void **state)
 {
 	(void)state;
@@ -392,7 +366,7 @@ static void test_daemon_stops(void **state)
 	snprintf(st, sizeof(st), "%s", api_path("events-state"));
 	snprintf(saved, sizeof(saved), "%s", getenv("OPENWTS_SOCKET"));
 	setenv("OPENWTS_SOCKET", sock, 1);
-	pid_t pid = start_wtsd(sock, st);
+	pid_t pid = api_wtsd_start(sock, st, "events-wtsd.log", NULL);
 	int fd = OpenWTSEventOpen(NULL, NOTIFY_FOR_ALL_SESSIONS);
 	assert_true(fd >= 0);
 	struct waiter w = {.mask = WTS_EVENT_ALL};

@@ -59,43 +59,18 @@ static bool tcp_open(unsigned port)
 	return ok;
 }
 
-/* Starts our wtsd (with RDP-Tcp on port_rdp when listen); returns once the socket answers. */
+/* Starts our wtsd (with RDP-Tcp on port_rdp when listen). */
 static void start_wtsd(bool listen)
 {
 	char addr[64];
 	snprintf(addr, sizeof(addr), "127.0.0.1:%u", port_rdp);
-	wtsd_pid = fork();
-	if (wtsd_pid == 0) {
-		int log = open(api_path("listeners.log"), O_WRONLY | O_CREAT | O_APPEND, 0644);
-		dup2(log, 1);
-		dup2(log, 2);
-		if (listen)
-			execl(getenv("WTSD"), "wtsd", "--foreground", "--socket", sock,
-			      "--state-dir", st, "--listen", addr, (char *)NULL);
-		else
-			execl(getenv("WTSD"), "wtsd", "--foreground", "--socket", sock,
-			      "--state-dir", st, (char *)NULL);
-		_exit(127);
-	}
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	memcpy(sa.sun_path, sock, strlen(sock) + 1);
-	bool up = false;
-	for (int i = 0; i < 500 && !up; i++) {
-		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-		close(fd);
-		if (!up)
-			usleep(20000);
-	}
-	assert_true(up);
+	const char *extra[] = { "--listen", addr, NULL };
+	wtsd_pid = api_wtsd_start(sock, st, "listeners.log", listen ? extra : NULL);
 }
 
 static void stop_wtsd(void)
 {
-	int status;
-	kill(wtsd_pid, SIGTERM);
-	assert_int_equal(waitpid(wtsd_pid, &status, 0), wtsd_pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	api_wtsd_stop(wtsd_pid);
 }
 
 static int setup(void **state)

@@ -22,6 +22,7 @@ echo "== ASan + UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DOPENWTS_SANITIZE=ON
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" \
 	ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
 echo "== fuzz (${FUZZ_SECONDS:-30} s a target)"

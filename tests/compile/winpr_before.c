@@ -17,39 +17,5 @@
 #include <winpr/rpc.h>
 #include <mstlsapi.h>
 
-_Static_assert(CHANNEL_MAX_COUNT == 30, "CHANNEL_MAX_COUNT must be Windows' 30");
-_Static_assert(CHANNEL_BUFFER_SIZE == 65535, "CHANNEL_BUFFER_SIZE must be defined");
-_Static_assert(sizeof(CHANNEL_DEF) == 12, "CHANNEL_DEF must be 12 bytes");
-_Static_assert(WTS_CURRENT_SESSION == 0xFFFFFFFF, "WTS_CURRENT_SESSION");
-_Static_assert(RPC_S_OK == 0 && RPC_S_INVALID_ARG == 87, "RPC_S_* as WinPR and Windows");
-
-/* Has the shape of Microsoft's PVIRTUALCHANNELINITEX: the assignment below compiles only if it
- * is the 6-parameter type. */
-static UINT VCAPITYPE InitEx(LPVOID lpUserParam, LPVOID pInitHandle, PCHANNEL_DEF pChannel,
-                             INT channelCount, ULONG versionRequested,
-                             PCHANNEL_INIT_EVENT_EX_FN pChannelInitEventProcEx)
-{
-	(void)lpUserParam;
-	(void)pInitHandle;
-	(void)pChannel;
-	(void)versionRequested;
-	(void)pChannelInitEventProcEx;
-	return channelCount > 0 ? CHANNEL_RC_OK : CHANNEL_RC_INITIALIZATION_ERROR;
-}
-
-/* A function exported with VCEXPORT must compile. */
-VCEXPORT int openwts_winpr_before(void);
-
-VCEXPORT int openwts_winpr_before(void)
-{
-	CHANNEL_ENTRY_POINTS_EX entryPoints = {0};
-	CHANNEL_DEF channelDef = {"TEST", 0};
-	PWTS_SESSION_INFOA pSessions = NULL;
-
-	entryPoints.cbSize = sizeof(entryPoints);
-	entryPoints.protocolVersion = VIRTUAL_CHANNEL_VERSION_WIN2000;
-	entryPoints.pVirtualChannelInitEx = InitEx;
-	(void)pSessions;
-	return (int)entryPoints.pVirtualChannelInitEx(NULL, NULL, &channelDef, 1,
-	                                              VIRTUAL_CHANNEL_VERSION_WIN2000, NULL);
-}
+#define OPENWTS_WINPR_ORDER_FN openwts_winpr_before
+#include "winpr_order_checks.h"

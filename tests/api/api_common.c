@@ -147,3 +147,13 @@ void api_wtsd_stop(pid_t pid)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
+
+void api_wtsd_cleanup(const char *log_name)
+{
+	assert_int_equal(api_run("cg=$(sed -n 's/.*sessions live under cgroup \\([^ ]*\\).*/\\1/p' "
+	                         "%s | head -n 1); [ -z \"$cg\" ] || [ ! -d \"$cg\" ] || "
+	                         "{ echo 1 > \"$cg/cgroup.kill\"; "
+	                         "find \"$cg\" -depth -type d -exec rmdir {} +; }",
+	                         api_path(log_name)),
+	                 0);
+}

@@ -35,6 +35,9 @@ pid_t api_wtsd_start(const char *sock, const char *state, const char *log_name,
                      const char *const extra[]);
 /* Stops it with SIGTERM and checks it exited cleanly. */
 void api_wtsd_stop(pid_t pid);
+/* Once it is stopped for good: kills what is left in its session cgroups (its log, log_name,
+ * says where they are) and removes them. */
+void api_wtsd_cleanup(const char *log_name);
 /* Drops to uid/gid 65534 in a forked child and runs fn there; returns fn's result (0 = pass). */
 int api_as_nobody(int (*fn)(void *ctx), void *ctx);
 

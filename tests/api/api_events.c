@@ -384,10 +384,7 @@ static void test_daemon_stops(void **state)
 	expect_fail(OpenWTSEventRead(fd, &code, &session), 1722);
 	expect_fail(OpenWTSEventRead(fd, &code, &session), 1722);
 	OpenWTSEventClose(fd);
-	/* This instance's cgroup base (its log says where) is ours to remove. */
-	(void)api_run("cg=$(sed -n 's/.*sessions live under cgroup \\([^ ]*\\).*/\\1/p' %s | "
-	              "head -n 1); [ -z \"$cg\" ] || rmdir $cg 2>/dev/null; true",
-	              api_path("events-wtsd.log"));
+	api_wtsd_cleanup("events-wtsd.log");
 	setenv("OPENWTS_SOCKET", saved, 1);
 }
 

@@ -90,6 +90,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	stop_wtsd();
+	api_wtsd_cleanup("listeners.log");
 	return 0;
 }
 

@@ -28,15 +28,7 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "it_check.h"
 
 /* Lists the sessions through WinPR's WTSEnumerateSessionsA; checks session 0 and want_id. */
 static void check_sessions(DWORD want_id)

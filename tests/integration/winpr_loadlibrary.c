@@ -27,15 +27,7 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "it_check.h"
 
 typedef BOOL(WINAPI *enumerate_sessions_fn)(HANDLE, DWORD, DWORD, PWTS_SESSION_INFOA *, DWORD *);
 typedef void(WINAPI *free_memory_fn)(PVOID);

@@ -32,6 +32,14 @@ int owts_client_call(const uint8_t *req, size_t len, uint8_t **reply_buf, struct
 int owts_client_request(struct owts_writer *w, uint8_t **reply_buf, struct owts_frame *reply);
 
 /*
+ * owts_client_request for a reply that carries a descriptor (SCM_RIGHTS, e.g. a channel socket):
+ * *passed receives it (close-on-exec; the caller owns it), or -1 when the reply has none. On
+ * failure *passed is -1 and nothing leaks. Returns 0 or -errno.
+ */
+int owts_client_request_fd(struct owts_writer *w, uint8_t **reply_buf, struct owts_frame *reply,
+                           int *passed);
+
+/*
  * A connection that outlives one call (a wait for an event, a subscription): connected to the
  * wtsd of owts_socket_path(), without a receive timeout (sends keep theirs). Returns the socket
  * (close it) or -errno as owts_client_call.

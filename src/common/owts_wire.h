@@ -54,7 +54,8 @@
 	X(LISTENER_QUERY, 15, false)                                                              \
 	X(LISTENER_CREATE, 16, true)                                                              \
 	X(LISTENER_SET_SECURITY, 17, true)                                                        \
-	X(LISTENER_GET_SECURITY, 18, false)
+	X(LISTENER_GET_SECURITY, 18, false)                                                       \
+	X(CHANNEL_OPEN, 19, false)
 
 enum owts_op
 {

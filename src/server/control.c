@@ -36,6 +36,8 @@ struct client {
 	uint8_t *out;
 	size_t out_len, out_pos;
 	bool eof; /* the client shut down its side: answer what it sent, then close */
+	int pass_fd;    /* a descriptor to send with the reply at out[pass_at], -1: none */
+	size_t pass_at;
 };
 
 static int nclients;
@@ -138,6 +140,8 @@ static void client_free(struct wtsd *d, struct client *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	close(c->fd);
+	if (c->pass_fd >= 0)
+		close(c->pass_fd);
 	free(c->in);
 	free(c->out);
 	free(c);
@@ -187,6 +191,7 @@ static void accept_clients(struct wtsd *d)
 			continue;
 		}
 		c->fd = fd;
+		c->pass_fd = -1;
 		c->peer.pid = cred.pid;
 		c->peer.uid = cred.uid;
 		c->peer.gid = cred.gid;
@@ -266,19 +271,35 @@ struct wtsd_pending *wtsd_control_defer(struct wtsd *d, const struct wtsd_peer *
 	return p;
 }
 
-void wtsd_control_complete(struct wtsd *d, struct wtsd_pending *p, uint32_t status,
-                           const void *body, size_t len)
+void wtsd_control_complete_fd(struct wtsd *d, struct wtsd_pending *p, uint32_t status,
+                              const void *body, size_t len, int fd)
 {
 	struct owts_writer w;
 	struct client *c = p->c;
 	pending_unlink(p);
+	if (fd >= 0 && (status || c->pass_fd >= 0)) {
+		/* A failed reply carries nothing; one descriptor in flight per client is enough for
+		 * the one-request connections of the library. */
+		close(fd);
+		fd = -1;
+		status = status ? status : ERROR_BUSY;
+	}
 	if (owts_writer_begin(&w, p->op, p->id, status) == 0) {
 		if (!status)
 			owts_write_bytes(&w, body, len);
-		if (queue_reply(c, &w) < 0 || flush_out(d, c) < 0)
+		size_t at = c->out_len;
+		int r = queue_reply(c, &w);
+		if (r == 0 && fd >= 0) {
+			c->pass_fd = fd;
+			c->pass_at = at;
+			fd = -1;
+		}
+		if (r < 0 || flush_out(d, c) < 0)
 			c->eof = true; /* could not answer: the connection ends below */
 		owts_writer_free(&w);
 	}
+	if (fd >= 0)
+		close(fd);
 	free(p);
 	/* A client that is done goes from its own event (EPOLLOUT fires at once), never from here:
 	 * the caller may be walking a list of pendings, or the main loop may still hold c in the
@@ -288,6 +309,12 @@ void wtsd_control_complete(struct wtsd *d, struct wtsd_pending *p, uint32_t stat
 		if (epoll_ctl(d->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev) < 0)
 			client_free(d, c);
 	}
+}
+
+void wtsd_control_complete(struct wtsd *d, struct wtsd_pending *p, uint32_t status,
+                           const void *body, size_t len)
+{
+	wtsd_control_complete_fd(d, p, status, body, len, -1);
 }
 
 int wtsd_control_push(struct wtsd *d, struct wtsd_pending *p, const void *body, size_t len)
@@ -302,10 +329,39 @@ int wtsd_control_push(struct wtsd *d, struct wtsd_pending *p, const void *body, 
 	return r < 0 ? r : flush_out(d, p->c);
 }
 
+/* Sends out[pos..end), with the pending descriptor when pos is where it belongs. */
+static ssize_t send_out(struct client *c)
+{
+	size_t end = c->out_len;
+	if (c->pass_fd >= 0 && c->out_pos < c->pass_at)
+		end = c->pass_at; /* the descriptor goes with the first byte of its frame */
+	if (c->pass_fd < 0 || c->out_pos != c->pass_at)
+		return send(c->fd, c->out + c->out_pos, end - c->out_pos, MSG_NOSIGNAL);
+	union {
+		struct cmsghdr align;
+		char space[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	memset(&ctl, 0, sizeof(ctl));
+	struct iovec iov = { .iov_base = c->out + c->out_pos, .iov_len = end - c->out_pos };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.space,
+		             .msg_controllen = sizeof(ctl.space) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &c->pass_fd, sizeof(int));
+	ssize_t n = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
+	if (n > 0) {
+		close(c->pass_fd); /* the client has its copy */
+		c->pass_fd = -1;
+	}
+	return n;
+}
+
 static int flush_out(struct wtsd *d, struct client *c)
 {
 	while (c->out_pos < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_pos, c->out_len - c->out_pos, MSG_NOSIGNAL);
+		ssize_t n = send_out(c);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -350,6 +350,7 @@ static const wtsd_handler_fn handlers[OWTS_OP_MAX] = {
 	[OWTS_OP_LISTENER_CREATE] = wtsd_h_listener_create,
 	[OWTS_OP_LISTENER_SET_SECURITY] = wtsd_h_listener_set_security,
 	[OWTS_OP_LISTENER_GET_SECURITY] = wtsd_h_listener_get_security,
+	[OWTS_OP_CHANNEL_OPEN] = wtsd_h_channel_open,
 };
 
 uint32_t wtsd_dispatch(struct wtsd *d, const struct wtsd_peer *peer, const struct owts_frame *req,

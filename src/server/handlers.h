@@ -1,6 +1,7 @@
 /*
  * handlers.h — the request handlers that live outside handlers.c, one file per concern:
- * session lifecycle (lifecycle.c), events (events.c) and listeners (listener_ops.c). handlers.c's table dispatches to them.
+ * session lifecycle (lifecycle.c), events (events.c), listeners (listener_ops.c) and virtual
+ * channels (channel_ops.c). handlers.c's table dispatches to them.
  *
  * Each handler parses its request body from req, authorises from peer, acts, and writes the
  * reply body to reply; it returns the reply's Win32 status, or WTSD_STATUS_DEFERRED after
@@ -44,5 +45,9 @@ uint32_t wtsd_h_listener_set_security(struct wtsd *d, const struct wtsd_peer *pe
                                       struct owts_reader *req, struct owts_writer *reply);
 uint32_t wtsd_h_listener_get_security(struct wtsd *d, const struct wtsd_peer *peer,
                                       struct owts_reader *req, struct owts_writer *reply);
+
+/* channel_ops.c */
+uint32_t wtsd_h_channel_open(struct wtsd *d, const struct wtsd_peer *peer, struct owts_reader *req,
+                             struct owts_writer *reply);
 
 #endif /* WTSD_HANDLERS_H */

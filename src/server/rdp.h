@@ -87,6 +87,12 @@ void wtsd_rdp_peers_stop(struct wtsd_rdp *rdp);
  * already is a no-op. Any thread. */
 void wtsd_rdp_peer_stop(struct wtsd_rdp *rdp, uint32_t connection);
 
+struct wtsd_relay_open;
+/* Hands op to the channel relay of connection "RDP-Tcp#<connection>" (relay.h says who owns op
+ * then). Any thread. Returns 0, or -ENOENT when the connection has no relay (ended, ending). */
+int wtsd_rdp_peer_channel_open(struct wtsd_rdp *rdp, uint32_t connection,
+                               struct wtsd_relay_open *op);
+
 /* --- rdp_session.c (functions for wtsd_mainq_call: run on the main thread) ------------------ */
 
 /* What a connection knows about its client, for the session record. */

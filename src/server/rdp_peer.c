@@ -45,6 +45,7 @@
 #include "rdp_desktop.h"
 #include "rdp_disp.h"
 #include "registry.h"
+#include "relay.h"
 #include "wtsd.h"
 
 #define TAG "openwts.wtsd.rdp.peer"
@@ -58,6 +59,7 @@ struct wtsd_rdp_peer
 	freerdp_peer *client;
 	HANDLE stop; /* set by the main thread to end the connection */
 	HANDLE vcm;  /* FreeRDP's virtual channel manager of this connection */
+	struct wtsd_relay *relay; /* the apps' channels; the pointer is guarded by rdp->lock */
 	uint32_t connection;
 	uint32_t session_id; /* WTSD_NO_SESSION until logon */
 	bool nla;            /* NLA verified user/domain below */
@@ -222,6 +224,7 @@ static BOOL on_post_connect(freerdp_peer *client)
 		return FALSE;
 	}
 	peer->session_id = l.session_id;
+	wtsd_relay_set_session(peer->relay, l.session_id);
 	peer->reconnected = l.reconnected;
 	peer->shown_w = l.client.hres;
 	peer->shown_h = l.client.vres;
@@ -409,7 +412,15 @@ static bool configure(struct wtsd_rdp_peer *peer)
 	client->input->MouseEvent = on_mouse;
 	client->input->ExtendedMouseEvent = on_mouse;
 	peer->vcm = WTSOpenServerA((LPSTR)client->context);
-	return peer->vcm && peer->vcm != INVALID_HANDLE_VALUE && client->Initialize(client);
+	if (!peer->vcm || peer->vcm == INVALID_HANDLE_VALUE)
+		return false;
+	struct wtsd_relay *relay = wtsd_relay_new(client, peer->vcm, peer->connection);
+	if (!relay)
+		return false;
+	pthread_mutex_lock(&peer->rdp->lock);
+	peer->relay = relay;
+	pthread_mutex_unlock(&peer->rdp->lock);
+	return client->Initialize(client);
 }
 
 /*
@@ -448,18 +459,22 @@ static void serve(struct wtsd_rdp_peer *peer)
 	time_t start = time(NULL);
 	for (;;) {
 		HANDLE h[MAXIMUM_WAIT_OBJECTS];
-		DWORD n = client->GetEventHandles(client, h, MAXIMUM_WAIT_OBJECTS - 3);
-		if (n == 0)
+		/* While apps are behind on client data, the client is not read (relay.c). */
+		bool paused = wtsd_relay_throttled(peer->relay);
+		DWORD n = 0;
+		if (!paused && (n = client->GetEventHandles(client, h, MAXIMUM_WAIT_OBJECTS - 4)) == 0)
 			break;
 		h[n++] = WTSVirtualChannelManagerGetEventHandle(peer->vcm);
+		h[n++] = wtsd_relay_event(peer->relay);
 		h[n++] = peer->stop;
 		h[n++] = peer->resize;
 		if (WaitForMultipleObjects(n, h, FALSE, 1000) == WAIT_FAILED)
 			break;
 		if (WaitForSingleObject(peer->stop, 0) == WAIT_OBJECT_0)
 			break;
-		if (!client->CheckFileDescriptor(client) ||
-		    !WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm) || !follow_resize(peer))
+		if ((!paused && !client->CheckFileDescriptor(client)) ||
+		    !WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm) ||
+		    !wtsd_relay_check(peer->relay) || !follow_resize(peer))
 			break;
 		report_stats(peer, false);
 		if (peer->session_id == WTSD_NO_SESSION && time(NULL) - start > LOGON_TIMEOUT_S) {
@@ -483,6 +498,11 @@ static void finish(struct wtsd_rdp_peer *peer)
 		          client->hostname);
 	}
 	wtsd_rdp_disp_close(peer->disp); /* its thread uses the channel manager */
+	pthread_mutex_lock(&peer->rdp->lock);
+	struct wtsd_relay *relay = peer->relay;
+	peer->relay = NULL;
+	pthread_mutex_unlock(&peer->rdp->lock);
+	wtsd_relay_free(relay); /* the apps see their channels end */
 	if (client->context) {
 		client->Disconnect(client);
 		if (peer->vcm && peer->vcm != INVALID_HANDLE_VALUE)
@@ -593,4 +613,16 @@ void wtsd_rdp_peer_stop(struct wtsd_rdp *rdp, uint32_t connection)
 		(void)shutdown(p->client->sockfd, SHUT_RD);
 	}
 	pthread_mutex_unlock(&rdp->lock);
+}
+
+int wtsd_rdp_peer_channel_open(struct wtsd_rdp *rdp, uint32_t connection,
+                               struct wtsd_relay_open *op)
+{
+	int r = -ENOENT;
+	pthread_mutex_lock(&rdp->lock);
+	for (struct wtsd_rdp_peer *p = rdp->peers; p; p = p->next)
+		if (p->connection == connection && p->relay)
+			r = wtsd_relay_post_open(p->relay, op);
+	pthread_mutex_unlock(&rdp->lock);
+	return r;
 }

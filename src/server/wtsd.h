@@ -100,6 +100,10 @@ struct wtsd_pending *wtsd_control_defer(struct wtsd *d, const struct wtsd_peer *
 /* Sends the reply (status and, if status is 0, body[0..len)) and frees pending. */
 void wtsd_control_complete(struct wtsd *d, struct wtsd_pending *pending, uint32_t status,
                            const void *body, size_t len);
+/* wtsd_control_complete whose reply also carries fd (SCM_RIGHTS) when status is 0. Takes
+ * ownership of fd (-1: none): it is closed once sent, or at once when the reply fails. */
+void wtsd_control_complete_fd(struct wtsd *d, struct wtsd_pending *pending, uint32_t status,
+                              const void *body, size_t len, int fd);
 /*
  * Sends a frame (status 0, the pending request's op and id, body[0..len)) without completing
  * pending: a stream of replies to one request (event subscriptions). Never frees the client; a

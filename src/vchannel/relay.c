@@ -118,6 +118,7 @@ struct relay_chan *relay_chan_new(struct wtsd_relay *r, const char *name, bool d
 	(void)snprintf(c->name, sizeof(c->name), "%s", name);
 	c->dynamic = dynamic;
 	c->fd = -1;
+	c->qtail = &c->q;
 	owts_vc_join_init(&c->join);
 	c->next = r->chans;
 	r->chans = c;

@@ -234,28 +234,41 @@ static bool flush_app(struct wtsd_relay *r, struct relay_chan *c)
 	return true;
 }
 
-/* One packet to the app of c, or held. Returns false if the app is gone. */
-static bool packet_to_app(struct wtsd_relay *r, struct relay_chan *c,
-                          const uint8_t hdr[OWTS_VC_HEADER], const uint8_t *data, size_t len)
+/* Packets cut from one piece of client data, sent together (sendmmsg): one system call for up to
+ * BATCH chunks. */
+#define BATCH 64
+struct batch
 {
+	unsigned n;
+	uint8_t hdr[BATCH][OWTS_VC_HEADER];
+	struct iovec iov[BATCH][2];
+	struct mmsghdr mm[BATCH];
+};
+
+/* Sends the batch to c's app; what its socket does not take is held. Returns false if the app
+ * is gone. */
+static bool batch_flush(struct wtsd_relay *r, struct relay_chan *c, struct batch *b)
+{
+	unsigned sent = 0;
 	if (c->fd >= 0 && !c->q) {
-		struct iovec iov[2] = { { (void *)hdr, OWTS_VC_HEADER }, { (void *)data, len } };
-		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
-		ssize_t n;
+		int n;
 		do
-			n = sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+			n = sendmmsg(c->fd, b->mm, b->n, MSG_DONTWAIT | MSG_NOSIGNAL);
 		while (n < 0 && errno == EINTR);
-		if (n >= 0)
-			return true;
-		if (errno != EAGAIN)
+		if (n < 0 && errno != EAGAIN)
 			return false;
-		want_out(r, c, true);
+		sent = n < 0 ? 0 : (unsigned)n;
+		if (sent < b->n)
+			want_out(r, c, true);
 	}
-	if (enqueue(r, c, hdr, data, len) < 0) {
-		WLog_ERR(TAG, "session %u: channel \"%s\": out of memory, data lost", r->session_id,
-		         c->name);
-		return true;
+	for (unsigned i = sent; i < b->n; i++) {
+		if (enqueue(r, c, b->hdr[i], b->iov[i][1].iov_base, b->iov[i][1].iov_len) < 0) {
+			WLog_ERR(TAG, "session %u: channel \"%s\": out of memory, data lost",
+			         r->session_id, c->name);
+			break;
+		}
 	}
+	b->n = 0;
 	return true;
 }
 
@@ -276,16 +289,23 @@ void relay_to_app(struct wtsd_relay *r, struct relay_chan *c, uint32_t total, ui
 			return;
 		}
 	}
-	uint8_t hdr[OWTS_VC_HEADER];
+	struct batch b;
+	b.n = 0;
 	bool ok = true, first = flags & OWTS_VC_FIRST;
 	do {
 		size_t n = len < OWTS_VC_CHUNK ? len : OWTS_VC_CHUNK;
-		uint32_t f = (first ? OWTS_VC_FIRST : 0) | ((flags & OWTS_VC_LAST) && n == len ? OWTS_VC_LAST : 0);
-		owts_vc_header_put(hdr, total, f);
-		ok = packet_to_app(r, c, hdr, data, n);
+		uint32_t f = (first ? OWTS_VC_FIRST : 0) |
+		             ((flags & OWTS_VC_LAST) && n == len ? OWTS_VC_LAST : 0);
+		unsigned i = b.n++;
+		owts_vc_header_put(b.hdr[i], total, f);
+		b.iov[i][0] = (struct iovec){ b.hdr[i], OWTS_VC_HEADER };
+		b.iov[i][1] = (struct iovec){ (void *)data, n };
+		b.mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = b.iov[i], .msg_iovlen = 2 } };
 		first = false;
 		data += n;
 		len -= n;
+		if (b.n == BATCH || !len)
+			ok = batch_flush(r, c, &b);
 	} while (ok && len);
 	if (!ok)
 		detach_app(r, c, "the app closed it");

@@ -17,7 +17,7 @@
  * Activate (every activation, so also after a resize) and on Refresh Rect. A client resize
  * arrives on the display control channel (rdp_disp.c) and becomes a reactivation at the new
  * size. Traffic counters and the last input time go to the session at most once a second
- * (report_stats); a connection beyond max_connections is refused at PostConnect.
+ * (rdp_peer_stats.c); a connection beyond max_connections is refused at PostConnect.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/tcp.h> /* struct tcp_info with the byte counters (glibc's lacks them) */
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +43,7 @@
 #include "rdp.h"
 #include "rdp_desktop.h"
 #include "rdp_disp.h"
+#include "rdp_peer.h"
 #include "registry.h"
 #include "relay.h"
 #include "wtsd.h"
@@ -51,49 +51,6 @@
 #define TAG "openwts.wtsd.rdp.peer"
 
 #define LOGON_TIMEOUT_S 60 /* a connection that has not logged on by then is dropped */
-
-struct wtsd_rdp_peer
-{
-	struct wtsd_rdp_peer *next, *prev; /* rdp->peers; guarded by rdp->lock */
-	struct wtsd_rdp *rdp;
-	freerdp_peer *client;
-	HANDLE stop; /* set by the main thread to end the connection */
-	HANDLE vcm;  /* FreeRDP's virtual channel manager of this connection */
-	struct wtsd_relay *relay; /* the apps' channels; the pointer is guarded by rdp->lock */
-	uint32_t connection;
-	uint32_t session_id; /* WTSD_NO_SESSION until logon */
-	bool nla;            /* NLA verified user/domain below */
-	char user[OWTS_NAME_MAX], domain[OWTS_NAME_MAX];
-	char station[32];
-	char session_user[2 * OWTS_NAME_MAX]; /* "DOMAIN\user" of the session */
-	bool reconnected;
-	bool output; /* the client wants updates (Suppress Output) */
-	bool refused; /* over max_connections: refused at PostConnect */
-	/* Client resizes (rdp_disp.c): the display control channel, once drdynvc is ready. */
-	struct wtsd_rdp_disp *disp;
-	bool disp_tried;
-	HANDLE resize;                /* set by the channel's thread when a size is wanted */
-	uint32_t shown_w, shown_h;    /* the size WTSClientDisplay has */
-	struct wtsd_desktop desk;
-	/* Counters of this connection (peer thread only), reported by report_stats. */
-	uint64_t input_events;   /* keyboard, mouse and sync events received */
-	uint64_t updates_sent;   /* whole-desktop bitmap sends */
-	uint64_t last_input;     /* FILETIME of the last input event, 0 = none */
-	uint64_t reported_input; /* last_input already reported */
-	struct timespec reported; /* monotonic time of the last report */
-	uint64_t reported_sum;    /* bytes and frames of the last report: unchanged, no report */
-};
-
-struct peer_context
-{
-	rdpContext base;
-	struct wtsd_rdp_peer *peer;
-};
-
-static struct wtsd_rdp_peer *peer_of(freerdp_peer *client)
-{
-	return ((struct peer_context *)client->context)->peer;
-}
 
 /* UTF-16 (count units) to UTF-8 into out. */
 static void from_utf16(const UINT16 *s, UINT32 count, char *out, size_t size)
@@ -304,84 +261,6 @@ static BOOL on_suppress_output(rdpContext *context, BYTE allow, const RECTANGLE_
 	return TRUE;
 }
 
-/* Input: the session's last input time (reported by report_stats, at most once a second). */
-static void input_seen(rdpContext *context)
-{
-	struct wtsd_rdp_peer *peer = peer_of(context->peer);
-	peer->input_events++;
-	peer->last_input = owts_filetime_now();
-}
-
-static BOOL on_sync(rdpInput *input, UINT32 flags)
-{
-	(void)flags;
-	input_seen(input->context);
-	return TRUE;
-}
-
-static BOOL on_key(rdpInput *input, UINT16 flags, UINT16 code)
-{
-	(void)flags;
-	(void)code;
-	input_seen(input->context);
-	return TRUE;
-}
-
-static BOOL on_mouse(rdpInput *input, UINT16 flags, UINT16 x, UINT16 y)
-{
-	(void)flags;
-	(void)x;
-	(void)y;
-	input_seen(input->context);
-	return TRUE;
-}
-
-/* Bytes of the TCP connection (TLS records and all), from the kernel. */
-static void tcp_bytes(int fd, uint64_t *in, uint64_t *out)
-{
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
-	    len >= offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received)) {
-		*in = ti.tcpi_bytes_received;
-		*out = ti.tcpi_bytes_acked;
-	}
-}
-
-/*
- * Reports the connection's counters to its session (WTSSessionInfo, WTSSessionInfoEx): bytes
- * are those of the TCP connection (TCP_INFO); incoming frames are the slow-path PDUs FreeRDP
- * counts plus the input events received (fast-path input is not counted by FreeRDP), outgoing
- * frames FreeRDP's slow-path PDUs plus the desktop updates wtsd sent. At most once a second
- * unless force (the end of the connection), and only when something changed: an idle
- * connection costs the main loop nothing.
- */
-static void report_stats(struct wtsd_rdp_peer *peer, bool force)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (peer->session_id == WTSD_NO_SESSION ||
-	    (!force && now.tv_sec - peer->reported.tv_sec < 1 &&
-	     !(peer->last_input && !peer->reported_input)))
-		return;
-	peer->reported = now;
-	struct wtsd_rdp_stats x = {.session_id = peer->session_id,
-	                           .connection = peer->connection,
-	                           .last_input = peer->last_input};
-	UINT64 ib = 0, ob = 0, ip = 0, op = 0;
-	(void)freerdp_get_stats(peer->client->context->rdp, &ib, &ob, &ip, &op);
-	tcp_bytes(peer->client->sockfd, &x.in_bytes, &x.out_bytes);
-	x.in_frames = ip + peer->input_events;
-	x.out_frames = op + peer->updates_sent;
-	uint64_t sum = x.in_bytes + x.out_bytes + x.in_frames + x.out_frames;
-	if (!force && sum == peer->reported_sum && peer->last_input == peer->reported_input)
-		return;
-	peer->reported_sum = sum;
-	peer->reported_input = peer->last_input;
-	(void)wtsd_mainq_call(peer->rdp->d, wtsd_rdp_session_stats, &x);
-}
-
 /* Security, certificate, callbacks. Returns false on failure. */
 static bool configure(struct wtsd_rdp_peer *peer)
 {
@@ -406,11 +285,7 @@ static bool configure(struct wtsd_rdp_peer *peer)
 	client->Activate = on_activate;
 	client->update->RefreshRect = on_refresh_rect;
 	client->update->SuppressOutput = on_suppress_output;
-	client->input->SynchronizeEvent = on_sync;
-	client->input->KeyboardEvent = on_key;
-	client->input->UnicodeKeyboardEvent = on_key;
-	client->input->MouseEvent = on_mouse;
-	client->input->ExtendedMouseEvent = on_mouse;
+	wtsd_rdp_peer_input_hook(client);
 	peer->vcm = WTSOpenServerA((LPSTR)client->context);
 	if (!peer->vcm || peer->vcm == INVALID_HANDLE_VALUE)
 		return false;
@@ -476,7 +351,7 @@ static void serve(struct wtsd_rdp_peer *peer)
 		    !WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm) ||
 		    !wtsd_relay_check(peer->relay) || !follow_resize(peer))
 			break;
-		report_stats(peer, false);
+		wtsd_rdp_peer_report(peer, false);
 		if (peer->session_id == WTSD_NO_SESSION && time(NULL) - start > LOGON_TIMEOUT_S) {
 			WLog_WARN(TAG, "RDP-Tcp#%u: no logon within %d s", peer->connection,
 			          LOGON_TIMEOUT_S);
@@ -490,7 +365,7 @@ static void finish(struct wtsd_rdp_peer *peer)
 {
 	freerdp_peer *client = peer->client;
 	if (peer->session_id != WTSD_NO_SESSION) {
-		report_stats(peer, true);
+		wtsd_rdp_peer_report(peer, true);
 		struct wtsd_rdp_disconnect x = {peer->session_id, peer->connection};
 		(void)wtsd_mainq_call(peer->rdp->d, wtsd_rdp_session_disconnect, &x);
 	} else {

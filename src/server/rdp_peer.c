@@ -39,7 +39,6 @@
 #include <winpr/wtsapi.h>
 
 #include "mainq.h"
-#include "owts_time.h"
 #include "rdp.h"
 #include "rdp_desktop.h"
 #include "rdp_disp.h"

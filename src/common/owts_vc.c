@@ -74,12 +74,11 @@ int owts_vc_join_feed(struct owts_vc_join *j, const struct owts_vc_packet *p, co
 		return 1;
 	}
 	if (first) {
-		if (p->total > j->cap) {
-			uint8_t *b = realloc(j->buf, p->total);
-			if (!b)
-				return -ENOMEM;
-			j->buf = b;
-			j->cap = p->total;
+		if (j->cap > JOIN_KEEP) {
+			/* The last message was large: its buffer goes with it. */
+			free(j->buf);
+			j->buf = NULL;
+			j->cap = 0;
 		}
 		j->total = p->total;
 		j->have = 0;
@@ -91,6 +90,21 @@ int owts_vc_join_feed(struct owts_vc_join *j, const struct owts_vc_packet *p, co
 	    (!last && j->have + p->len == j->total)) {
 		owts_vc_join_reset(j);
 		return -EBADMSG;
+	}
+	/* Memory follows the data that came, not the length a packet announces. */
+	if (j->have + p->len > j->cap) {
+		size_t cap = j->cap ? j->cap : OWTS_VC_SEGMENT;
+		while (cap < j->have + p->len)
+			cap *= 2;
+		if (cap > j->total)
+			cap = j->total;
+		uint8_t *b = realloc(j->buf, cap);
+		if (!b) {
+			owts_vc_join_reset(j);
+			return -ENOMEM;
+		}
+		j->buf = b;
+		j->cap = cap;
 	}
 	memcpy(j->buf + j->have, p->data, p->len);
 	j->have += (uint32_t)p->len;

@@ -7,6 +7,7 @@
 #ifndef WTS_PRIVATE_H
 #define WTS_PRIVATE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 
 #include "owts_error.h"
 #include "owts_records.h"
+#include "owts_vc.h"
 #include "owts_wire.h"
 
 #define WTS_EXPORT __attribute__((visibility("default")))
@@ -116,6 +118,38 @@ DWORD wts_event_subscribe(uint32_t flags, int *fd_out, uint32_t *session_out);
  * *session, written only on success. Blocks. RPC_S_SERVER_UNAVAILABLE once wtsd has gone.
  */
 DWORD wts_event_next(int fd, uint32_t *code, uint32_t *session);
+
+/* --- server channel handles (wts_vchannel.c; I/O in wts_vchannel_io.c) ----------------------- */
+
+/*
+ * One open server-side channel (WTSVirtualChannelOpen/Ex): the channel socket wtsd passed with its
+ * reply (src/common/owts_vc.h) and what the reply said. Reached only through an encoded handle
+ * (wts_channel_get); freed when the handle is closed and the last call using it has returned.
+ */
+struct wts_channel {
+	int fd;                     /* the channel socket; closed with the last reference */
+	uint32_t flags;             /* OWTS_VC_F_* of wtsd's reply; fixed after open */
+	uint32_t options;           /* the client's CHANNEL_OPTION_* (static channels); fixed */
+	uint32_t session_id;        /* the session wtsd resolved; fixed */
+	char name[OWTS_VC_NAME_MAX]; /* the name as the app passed it; fixed */
+	pthread_mutex_t write_lock; /* the packets of one message, or one purge request, at a time */
+	pthread_mutex_t read_lock;  /* the peek and receive of one packet, or a purge of the input */
+	HANDLE event;               /* WTSVirtualEventHandle, made on first query; table lock */
+	unsigned refs;              /* the table's reference plus calls in progress; table lock */
+};
+
+/*
+ * Looks up a channel handle and takes a reference (release it with wts_channel_put). Returns
+ * ERROR_SUCCESS or ERROR_INVALID_HANDLE (NULL, closed, stale, forged, another kind of handle).
+ */
+DWORD wts_channel_get(HANDLE h, struct wts_channel **out);
+/* Drops a reference; the last one closes the event handle and the socket and frees ch. */
+void wts_channel_put(struct wts_channel *ch);
+/*
+ * The channel's WinPR event handle (CreateFileDescriptorEvent on the socket, readable = signalled),
+ * made on first use and owned by the channel. Returns NULL when it cannot be made.
+ */
+HANDLE wts_channel_event(struct wts_channel *ch);
 
 /* --- shared pieces ------------------------------------------------------------------------- */
 

@@ -387,15 +387,85 @@ NI(WTSStopRemoteControlSession, 1)
 NI(WTSEnableChildSessions, TRUE)
 NI(WTSIsChildSessionsEnabled, NULL)
 NI(WTSGetChildSessionId, NULL)
-NI_HANDLE(WTSVirtualChannelOpen, NULL, WTS_CURRENT_SESSION, "ECHO")
-NI_HANDLE(WTSVirtualChannelOpenEx, WTS_CURRENT_SESSION, "ECHO", WTS_CHANNEL_OPTION_DYNAMIC)
-NI(WTSVirtualChannelClose, NULL)
-NI(WTSVirtualChannelRead, NULL, 0, NULL, 0, NULL)
-NI(WTSVirtualChannelWrite, NULL, NULL, 0, NULL)
-NI(WTSVirtualChannelPurgeInput, NULL)
-NI(WTSVirtualChannelPurgeOutput, NULL)
-NI(WTSVirtualChannelQuery, NULL, WTSVirtualFileHandle, NULL, NULL)
 NI_HANDLE(TLSConnectToLsServer, NULL)
+
+/* --- server channels (no channel can be opened here: the rows fail before any request) ----- */
+ROW(WTSVirtualChannelOpen, forged_server, ERROR_INVALID_HANDLE, {
+	untouched = true;
+	return WTSVirtualChannelOpen(FORGED, WTS_CURRENT_SESSION, "ECHO") != NULL;
+})
+ROW(WTSVirtualChannelOpen, long_name, ERROR_INVALID_PARAMETER, {
+	untouched = true;
+	return WTSVirtualChannelOpen(NULL, WTS_CURRENT_SESSION, "EIGHTCHR") != NULL;
+})
+ROW(WTSVirtualChannelOpenEx, bad_flags, ERROR_INVALID_PARAMETER, {
+	untouched = true;
+	return WTSVirtualChannelOpenEx(WTS_CURRENT_SESSION, "ECHO",
+	                               WTS_CHANNEL_OPTION_DYNAMIC | 0x10) != NULL;
+})
+ROW(WTSVirtualChannelOpenEx, null_name, ERROR_INVALID_PARAMETER, {
+	untouched = true;
+	return WTSVirtualChannelOpenEx(WTS_CURRENT_SESSION, NULL, 0) != NULL;
+})
+ROW(WTSVirtualChannelClose, forged_handle, ERROR_INVALID_HANDLE, {
+	untouched = true;
+	return WTSVirtualChannelClose(FORGED);
+})
+ROW(WTSVirtualChannelClose, server_handle, ERROR_INVALID_HANDLE, {
+	HANDLE server = WTSOpenServerA(NULL);
+	BOOL ok = WTSVirtualChannelClose(server);
+	DWORD err = GetLastError();
+	WTSCloseServer(server);
+	SetLastError(err);
+	untouched = true;
+	return ok;
+})
+ROW(WTSVirtualChannelRead, null_bytes_read, ERROR_INVALID_PARAMETER, {
+	char buf[4] = { 0 };
+	BOOL ok = WTSVirtualChannelRead(FORGED, 0, buf, sizeof(buf), NULL);
+	untouched = buf[0] == 0;
+	return ok;
+})
+ROW(WTSVirtualChannelRead, forged_handle, ERROR_INVALID_HANDLE, {
+	char buf[4] = { 0 };
+	ULONG n = 0x5e5e;
+	BOOL ok = WTSVirtualChannelRead(FORGED, 0, buf, sizeof(buf), &n);
+	untouched = n == 0x5e5e && buf[0] == 0;
+	return ok;
+})
+ROW(WTSVirtualChannelWrite, null_handle, ERROR_INVALID_HANDLE, {
+	ULONG n = 0x5e5e;
+	BOOL ok = WTSVirtualChannelWrite(NULL, "x", 1, &n);
+	untouched = n == 0x5e5e;
+	return ok;
+})
+ROW(WTSVirtualChannelWrite, null_buffer, ERROR_INVALID_PARAMETER, {
+	ULONG n = 0x5e5e;
+	BOOL ok = WTSVirtualChannelWrite(FORGED, NULL, 1, &n);
+	untouched = n == 0x5e5e;
+	return ok;
+})
+ROW(WTSVirtualChannelPurgeInput, forged_handle, ERROR_INVALID_HANDLE, {
+	untouched = true;
+	return WTSVirtualChannelPurgeInput(FORGED);
+})
+ROW(WTSVirtualChannelPurgeOutput, null_handle, ERROR_INVALID_HANDLE, {
+	untouched = true;
+	return WTSVirtualChannelPurgeOutput(NULL);
+})
+ROW(WTSVirtualChannelQuery, null_buffer, ERROR_INVALID_PARAMETER, {
+	DWORD n = 0x5e5e;
+	BOOL ok = WTSVirtualChannelQuery(FORGED, WTSVirtualFileHandle, NULL, &n);
+	untouched = n == 0x5e5e;
+	return ok;
+})
+ROW(WTSVirtualChannelQuery, forged_handle, ERROR_INVALID_HANDLE, {
+	PVOID p = SENTINEL;
+	DWORD n = 0x5e5e;
+	BOOL ok = WTSVirtualChannelQuery(FORGED, WTSVirtualEventHandle, &p, &n);
+	untouched = p == SENTINEL && n == 0x5e5e;
+	return ok;
+})
 
 /* Functions with a UINT or DWORD result: `expect` is the return value, the last error stays. */
 #define RC(fn, what, rc, ...)                                                                     \
@@ -537,14 +607,20 @@ static const struct row rows[] = {
 	REF(WTSEnableChildSessions, not_implemented, 120),
 	REF(WTSIsChildSessionsEnabled, not_implemented, 120),
 	REF(WTSGetChildSessionId, not_implemented, 120),
-	REF(WTSVirtualChannelOpen, not_implemented, 120),
-	REF(WTSVirtualChannelOpenEx, not_implemented, 120),
-	REF(WTSVirtualChannelClose, not_implemented, 120),
-	REF(WTSVirtualChannelRead, not_implemented, 120),
-	REF(WTSVirtualChannelWrite, not_implemented, 120),
-	REF(WTSVirtualChannelPurgeInput, not_implemented, 120),
-	REF(WTSVirtualChannelPurgeOutput, not_implemented, 120),
-	REF(WTSVirtualChannelQuery, not_implemented, 120),
+	REF(WTSVirtualChannelOpen, forged_server, 6),
+	REF(WTSVirtualChannelOpen, long_name, 87),
+	REF(WTSVirtualChannelOpenEx, bad_flags, 87),
+	REF(WTSVirtualChannelOpenEx, null_name, 87),
+	REF(WTSVirtualChannelClose, forged_handle, 6),
+	REF(WTSVirtualChannelClose, server_handle, 6),
+	REF(WTSVirtualChannelRead, null_bytes_read, 87),
+	REF(WTSVirtualChannelRead, forged_handle, 6),
+	REF(WTSVirtualChannelWrite, null_handle, 6),
+	REF(WTSVirtualChannelWrite, null_buffer, 87),
+	REF(WTSVirtualChannelPurgeInput, forged_handle, 6),
+	REF(WTSVirtualChannelPurgeOutput, null_handle, 6),
+	REF(WTSVirtualChannelQuery, null_buffer, 87),
+	REF(WTSVirtualChannelQuery, forged_handle, 6),
 	REF(VirtualChannelInit, outside_entry, CHANNEL_RC_NOT_IN_VIRTUALCHANNELENTRY),
 	REF(VirtualChannelOpen, no_init_handle, CHANNEL_RC_BAD_INIT_HANDLE),
 	REF(VirtualChannelClose, no_channel, CHANNEL_RC_BAD_CHANNEL_HANDLE),

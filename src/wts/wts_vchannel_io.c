@@ -116,16 +116,22 @@ static long receive(int fd, bool show, char *buf, size_t size)
 /* Reads one packet, waiting up to timeout ms. *got = 0 on timeout. */
 static DWORD channel_read(struct wts_channel *ch, ULONG timeout, char *buf, size_t size, ULONG *got)
 {
-	int64_t deadline = timeout == INFINITE ? -1 : now_ms() + timeout;
+	int64_t deadline = -2; /* not computed yet: the first try does not wait */
 	bool show = ch->flags & OWTS_VC_F_SHOW_PROTOCOL;
 	for (;;) {
-		int r = wait_readable(ch->fd, deadline);
-		if (r < 0)
-			return io_error(r);
-		if (r == 0) {
-			*got = 0;
-			return ERROR_SUCCESS;
+		/* A packet that is queued already is taken at once: a stream of reads costs one
+		 * system call each, not a poll and a receive. */
+		if (deadline != -2) {
+			int r = wait_readable(ch->fd, deadline);
+			if (r < 0)
+				return io_error(r);
+			if (r == 0) {
+				*got = 0;
+				return ERROR_SUCCESS;
+			}
 		}
+		if (deadline == -2)
+			deadline = timeout == INFINITE ? -1 : now_ms() + timeout;
 		pthread_mutex_lock(&ch->read_lock);
 		long n = receive(ch->fd, show, buf, size);
 		pthread_mutex_unlock(&ch->read_lock);
@@ -139,7 +145,8 @@ static DWORD channel_read(struct wts_channel *ch, ULONG timeout, char *buf, size
 			return OWTS_RPC_S_PROTOCOL_ERROR;
 		if (n != -EAGAIN && n != -EINTR)
 			return io_error((int)n);
-		/* Another thread took the packet: wait again for what is left of the time. */
+		/* Nothing queued, or another thread took the packet: wait for what is left of the
+		 * time. */
 	}
 }
 

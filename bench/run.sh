@@ -11,6 +11,10 @@
 #                                                                      goal >= 1 x
 #   3. WTSEnumerateSessionsW + WTSFreeMemory with 10,000 sessions in the registry, against the
 #      same call with session 0 alone; wtsd's VmRSS and VmHWM at both sizes.  goal <= 5 ms
+#   4. Virtual channels, dynamic (xfreerdp /echo) and static (an echo plug-in): throughput of
+#      64 KiB messages and 64-byte round trips, an app through wtsd against an app inside a plain
+#      FreeRDP server (bench/channels.sh; skipped without xfreerdp / xvfb-run).
+#                                         goal >= 0.9 x throughput, <= +50 us median round trip
 #
 # Needs root (creating sessions, cgroups). Builds OpenWTS (wtsapi32, wtsd, wtsctl) in its own
 # build tree, BENCH_BUILD_DIR (default bench/build), as BENCH_BUILD_TYPE (default
@@ -222,6 +226,7 @@ case "${1:-}" in
 	;;
 esac
 if [ $quick -eq 1 ]; then
+	: "${BENCH_VC_ROUNDS:=1}" "${BENCH_VC_BYTES:=8388608}" "${BENCH_VC_RTTS:=500}"
 	: "${BENCH_PROCS:=300}" "${BENCH_SESSION_PROCS:=30}" "${BENCH_PROC_SESSIONS:=3}"
 	: "${BENCH_REPS:=5}" "${BENCH_ROUNDS:=5}" "${BENCH_SESSIONS:=1000}" "${BENCH_CALLS:=20}"
 fi
@@ -334,8 +339,26 @@ load_before=$(cut -d' ' -f1 /proc/loadavg)
 status=0
 run_phase processes || status=1
 [ $status -eq 0 ] && { run_phase sessions || status=1; }
+# Benchmark 4 starts its own wtsd (with an RDP listener), servers and clients: bench/channels.sh.
+chan_rc=77
+if [ $status -eq 0 ]; then
+	log "benchmark 4: channels, an app through wtsd against an app inside a FreeRDP server"
+	export BENCH_VC_ROUNDS BENCH_VC_BYTES BENCH_VC_RTTS
+	BENCH_LOG_FD=3 setsid -w "$here/channels.sh" "$bin" "$build/wtsd" 3>&2 \
+		>"$BENCH_TMP/channels.txt" 2>"$BENCH_BUILD_DIR/channels.log" &
+	wrapper=$!
+	echo "$wrapper" >"$BENCH_TMP/phase.pid"
+	wait "$wrapper"
+	chan_rc=$?
+	wrapper=
+	if [ $chan_rc -ne 0 ] && [ $chan_rc -ne 77 ]; then
+		tail -n 30 "$BENCH_BUILD_DIR/channels.log" >&2
+		log "benchmark 4 failed (exit $chan_rc); its log: $BENCH_BUILD_DIR/channels.log"
+		status=1
+	fi
+fi
 cat "$BENCH_TMP"/processes.txt "$BENCH_TMP"/pidsession.txt "$BENCH_TMP"/sessions.txt \
-	>"$BENCH_BUILD_DIR/results-raw.txt" 2>/dev/null
+	"$BENCH_TMP"/channels.txt >"$BENCH_BUILD_DIR/results-raw.txt" 2>/dev/null
 cleanup
 trap - INT TERM
 if [ $status -ne 0 ]; then
@@ -385,7 +408,32 @@ fi
 		        v["sessions.base.wtsd_hwm_kib"] / 1024),
 		    sprintf("%.1fx", ratio(v["sessions.full.wtsd_rss_kib"], v["sessions.base.wtsd_rss_kib"])),
 		    "", ""
-		printf "\nratios: OpenWTS / baseline time (1, 3) or rate (2). Details: results-raw.txt.\n"
+		if (v["chan.rounds"] > 0) {
+			cfmt = "%-2s %-40s %12s  %-34s %9s  %-8s %s\n"
+			split("dvc svc", chs, " ")
+			split("dynamic ECHO,static OWTSBEN", names, ",")
+			for (i = 1; i <= 2; i++) {
+				c = chs[i]
+				b = v["chan.base." c ".mib_s"]; o = v["chan.owts." c ".mib_s"]
+				r4 = v["chan." c ".paired_ratio"]
+				printf cfmt, i == 1 ? "4" : "", sprintf("%s, %d KiB x %d, MiB/s", names[i],
+				    v["chan.size"] / 1024, v["chan.window"]),
+				    sprintf("%.1f", o), sprintf("FreeRDP in-process %15.1f", b),
+				    sprintf("%.2fx", r4), ">= 0.9x", verdict(r4 >= 0.9)
+				bm = v["chan.base." c ".rtt_median_us"]; om = v["chan.owts." c ".rtt_median_us"]
+				added = v["chan." c ".paired_added_us"]
+				printf cfmt, "", sprintf("  round trip %d B, median (p90) us",
+				    v["chan.rtt_size"]),
+				    sprintf("%.0f (%.0f)", om, v["chan.owts." c ".rtt_p90_us"]),
+				    sprintf("FreeRDP in-process %9.0f (%.0f)", bm, v["chan.base." c ".rtt_p90_us"]),
+				    sprintf("%+.0f us", added), "<= +50us", verdict(added <= 50)
+			}
+			printf "benchmark 4: medians of %d rounds; ratio and added latency are the medians of" \
+			    " the paired figures of each round\n", v["chan.rounds"]
+		} else {
+			printf "4  channels: skipped (xfreerdp, xvfb-run, winpr-hash or openssl missing)\n"
+		}
+		printf "\nratios: OpenWTS / baseline time (1, 3) or rate (2, 4). Details: results-raw.txt.\n"
 		printf "benchmark 2 baseline outcome: %d ENODATA, %d ESRCH, %d other, %d ok;",
 		    v["pidsession.sd_enodata"], v["pidsession.sd_esrch"], v["pidsession.sd_other"],
 		    v["pidsession.sd_ok"]

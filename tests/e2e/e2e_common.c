@@ -136,6 +136,11 @@ bool e2e_wtsd_stop(void)
 	return r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+pid_t e2e_wtsd_pid(void)
+{
+	return wtsd_pid > 0 ? wtsd_pid : 0;
+}
+
 int e2e_wtsd_failed(void)
 {
 	fprintf(stderr, "FAIL: wtsd did not start\n");
@@ -180,6 +185,26 @@ pid_t e2e_client_start(int port, const char *user, const char *password, const c
 	char *argv[] = {"xvfb-run",     "-a",        "xfreerdp", v,
 	                "/cert:ignore", u,           p,          "/client-hostname:e2ehost",
 	                (char *)size,   (char *)sec, NULL};
+	return e2e_spawn(argv, log, true);
+}
+
+pid_t e2e_client_start_argv(int port, const char *user, const char *password,
+                            const char *const extra[])
+{
+	char v[64], u[64], p[128], log[300];
+	snprintf(v, sizeof(v), "/v:127.0.0.1:%d", port);
+	snprintf(u, sizeof(u), "/u:%s", user);
+	snprintf(p, sizeof(p), "/p:%s", password);
+	e2e_client_env(log, sizeof(log));
+	char *argv[40] = {"xvfb-run",     "-a", "xfreerdp", v,
+	                  "/cert:ignore", u,    p,          "/client-hostname:e2ehost"};
+	size_t n = 8;
+	for (size_t i = 0; extra && extra[i]; i++) {
+		if (i >= 24)
+			return -1;
+		argv[n++] = (char *)extra[i];
+	}
+	argv[n] = NULL;
 	return e2e_spawn(argv, log, true);
 }
 

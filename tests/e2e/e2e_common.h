@@ -76,6 +76,8 @@ bool e2e_wtsd_start(int port, const char *const args[]);
 /* Stops the wtsd of e2e_wtsd_start (SIGTERM) and waits for it; e2e_wtsd_start may start it
  * again on the same state. Returns whether it exited with status 0. */
 bool e2e_wtsd_stop(void);
+/* The pid of the wtsd of e2e_wtsd_start (0 when none runs). */
+pid_t e2e_wtsd_pid(void);
 /* For a wtsd that did not start: says so, counts the failure, cleans up; returns the exit code
  * (1). */
 int e2e_wtsd_failed(void);
@@ -91,6 +93,11 @@ void e2e_client_env(char *log, size_t size);
  * Returns the pid. */
 pid_t e2e_client_start(int port, const char *user, const char *password, const char *size,
                        const char *sec);
+/* Like e2e_client_start, with the NULL-terminated extra arguments (borrowed; at most 24) after
+ * /client-hostname:e2ehost instead of size and sec, e.g. /size:800x600 /echo /vc:name. Returns
+ * the pid, -1 if there are too many arguments. */
+pid_t e2e_client_start_argv(int port, const char *user, const char *password,
+                            const char *const extra[]);
 /* Kills a client's whole process group (xvfb-run, Xvfb, xfreerdp) and reaps it. */
 void e2e_client_kill(pid_t pid);
 /* Starts a client of E2E_USER, E2E_PASSWORD at 800×600 and waits for an Active RDP-Tcp#

@@ -6,7 +6,9 @@
  *   1. both apps use OWTSECH of their own session (WTS_CURRENT_SESSION) at the same time, each with
  *      its own seed: every message each app reads is byte-exact its own (echoes and the plug-in's
  *      messages), so neither saw the other's data;
- *   2. each app then opens the other session's OWTSECH and ECHO: ERROR_ACCESS_DENIED.
+ *   2. each app then opens the other session's OWTSECH and ECHO: ERROR_ACCESS_DENIED;
+ *   3. once RDP-Tcp's security denies nobody WTS_SECURITY_VIRTUAL_CHANNELS, an app of nobody's
+ *      session cannot open its own session's channel (ERROR_ACCESS_DENIED), while daemon's can.
  * Exit 0 pass, 1 fail, 77 skip.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -16,6 +18,24 @@
 #include <string.h>
 
 #include "e2e_channels.h"
+
+/* 3.: the listener's WTS_SECURITY_VIRTUAL_CHANNELS right is enforced for the session's own apps. */
+static void listener_denies(DWORD id1, DWORD id2)
+{
+	BYTE sd[E2E_SD_SIZE];
+	e2e_sd_deny(sd, 65534 /* nobody */, WTS_SECURITY_VIRTUAL_CHANNELS, WTS_SECURITY_ALL_ACCESS);
+	CHECK(WTSSetListenerSecurityA(NULL, NULL, 0, "RDP-Tcp", DACL_SECURITY_INFORMATION,
+	                              (PSECURITY_DESCRIPTOR)sd),
+	      "WTSSetListenerSecurityA: %lu", (unsigned long)GetLastError());
+	char line[256];
+	CHECK(vc_spawn(id1, "deny1", "cur openfail svc:OWTSECH"), "wtsctl spawn failed");
+	CHECK(vc_wait_line("deny1", "openfail ", 30000, line, sizeof(line)) &&
+	          strncmp(line, "openfail failed 5 ", 18) == 0,
+	      "nobody's app with VIRTUAL_CHANNELS denied: \"%s\", want ERROR_ACCESS_DENIED", line);
+	CHECK(vc_spawn(id2, "allow2", "cur dyn dyn:ECHO 1 1601"), "wtsctl spawn failed");
+	if (vc_expect_pass("allow2", 30000))
+		vc_show("allow2");
+}
 
 int main(void)
 {
@@ -67,6 +87,7 @@ int main(void)
 		CHECK(vc_wait_line("iso2", "session ", 1000, line, sizeof(line)) &&
 		          strcmp(line, want) == 0,
 		      "iso2 ran in \"%s\", want %s", line, want);
+		listener_denies(id1, id2);
 	}
 	e2e_client_kill(c1);
 	if (c2 > 0)

@@ -265,3 +265,35 @@ bool e2e_session_wait_state(DWORD id, WTS_CONNECTSTATE_CLASS state, long ms, str
 	}
 	return false;
 }
+
+static void put32(BYTE *p, DWORD v)
+{
+	memcpy(p, &v, 4);
+}
+
+size_t e2e_sd_deny(BYTE *sd, DWORD uid, DWORD denied, DWORD allowed)
+{
+	const BYTE user[16] = {1, 2, 0, 0, 0, 0, 0, 22, 1, 0, 0, 0};
+	const BYTE everyone[12] = {1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
+	memset(sd, 0, E2E_SD_SIZE);
+	sd[0] = 1;    /* revision */
+	sd[2] = 0x04; /* SE_DACL_PRESENT */
+	sd[3] = 0x80; /* SE_SELF_RELATIVE */
+	sd[16] = 20;  /* the DACL follows the header */
+	BYTE *acl = sd + 20, *ace = acl + 8;
+	acl[0] = 2;
+	acl[4] = 2;
+	ace[0] = 1; /* ACCESS_DENIED */
+	ace[2] = 8 + 16;
+	put32(ace + 4, denied);
+	memcpy(ace + 8, user, 16);
+	put32(ace + 8 + 12, uid);
+	ace += 8 + 16;
+	ace[0] = 0; /* ACCESS_ALLOWED */
+	ace[2] = 8 + 12;
+	put32(ace + 4, allowed);
+	memcpy(ace + 8, everyone, 12);
+	size_t acl_size = 8 + (8 + 16) + (8 + 12);
+	acl[2] = (BYTE)acl_size;
+	return 20 + acl_size;
+}

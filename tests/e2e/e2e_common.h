@@ -113,4 +113,10 @@ bool e2e_session_look(DWORD id, struct e2e_found *f);
 bool e2e_session_wait_state(DWORD id, WTS_CONNECTSTATE_CLASS state, long ms, struct e2e_found *f,
                             pid_t client);
 
+/* Writes into sd (at least E2E_SD_SIZE bytes) a self-relative security descriptor whose DACL
+ * denies the WTS_SECURITY_* rights denied to S-1-22-1-<uid>, then allows allowed to Everyone.
+ * Returns its size. */
+#define E2E_SD_SIZE 128
+size_t e2e_sd_deny(BYTE *sd, DWORD uid, DWORD denied, DWORD allowed);
+
 #endif /* E2E_COMMON_H */

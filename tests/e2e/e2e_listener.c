@@ -71,39 +71,6 @@ static bool start_wtsd(int port)
 	return e2e_wtsd_start(port, args);
 }
 
-static void put32(BYTE *p, DWORD v)
-{
-	memcpy(p, &v, 4);
-}
-
-/* DACL: deny LOGON to S-1-22-1-uid, then allow USER_ACCESS|LOGON to Everyone. */
-static size_t deny_sd(BYTE *sd, DWORD uid)
-{
-	const BYTE user[16] = {1, 2, 0, 0, 0, 0, 0, 22, 1, 0, 0, 0};
-	const BYTE everyone[12] = {1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
-	memset(sd, 0, 128);
-	sd[0] = 1;
-	sd[2] = 0x04;
-	sd[3] = 0x80;
-	sd[16] = 20;
-	BYTE *acl = sd + 20, *ace = acl + 8;
-	acl[0] = 2;
-	acl[4] = 2;
-	ace[0] = 1; /* ACCESS_DENIED */
-	ace[2] = 8 + 16;
-	put32(ace + 4, WTS_SECURITY_LOGON);
-	memcpy(ace + 8, user, 16);
-	put32(ace + 8 + 12, uid);
-	ace += 8 + 16;
-	ace[0] = 0; /* ACCESS_ALLOWED */
-	ace[2] = 8 + 12;
-	put32(ace + 4, WTS_SECURITY_USER_ACCESS | WTS_SECURITY_LOGON);
-	memcpy(ace + 8, everyone, 12);
-	size_t acl_size = 8 + (8 + 16) + (8 + 12);
-	acl[2] = (BYTE)acl_size;
-	return 20 + acl_size;
-}
-
 int main(void)
 {
 	if (!getenv("WTSD") || !e2e_tool_have("xfreerdp") || !e2e_tool_have("xvfb-run") ||
@@ -134,7 +101,7 @@ int main(void)
 	CHECK(WTSCreateListenerA(NULL, NULL, 0, "Secure-Tcp", &cfg, WTS_LISTENER_CREATE),
 	      "WTSCreateListenerA: %u", GetLastError());
 	BYTE sd[128];
-	deny_sd(sd, daemon_uid);
+	e2e_sd_deny(sd, daemon_uid, WTS_SECURITY_LOGON, WTS_SECURITY_USER_ACCESS | WTS_SECURITY_LOGON);
 	CHECK(WTSSetListenerSecurityA(NULL, NULL, 0, "Secure-Tcp", DACL_SECURITY_INFORMATION,
 	                              (PSECURITY_DESCRIPTOR)sd),
 	      "WTSSetListenerSecurityA: %u", GetLastError());

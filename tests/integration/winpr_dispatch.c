@@ -9,7 +9,9 @@
  *		SESSION_ID are listed, WTSWinStationName of session 0 is "Services" in 9
  *		bytes, and WTSWaitSystemEvent with an empty mask fails with
  *		ERROR_INVALID_PARAMETER (WinPR's own stubs never set that error; only
- *		OpenWTS's validation does).
+ *		OpenWTS's validation does); a dynamic channel of session 0 is refused by
+ *		wtsd with ERROR_FILE_NOT_FOUND and a forged channel handle by the library
+ *		with ERROR_INVALID_HANDLE.
  *	winpr_dispatch stubs
  *		the negative control: without a provider WinPR's stubs fail, the "Services"
  *		session is not seen and the last error is not OpenWTS's.
@@ -19,6 +21,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +88,25 @@ static void check_not_implemented(void)
 	      (unsigned)ERROR_INVALID_PARAMETER);
 }
 
+/* Channels through WinPR's stubs: the open reaches wtsd (session 0 has no client, so it has no
+ * channels: ERROR_FILE_NOT_FOUND is wtsd's answer), a forged handle gets OpenWTS's check. */
+static void check_channels(void)
+{
+	SetLastError(ERROR_SUCCESS);
+	HANDLE h = WTSVirtualChannelOpenEx(WTS_CURRENT_SESSION, "ECHO", WTS_CHANNEL_OPTION_DYNAMIC);
+	DWORD err = GetLastError();
+	CHECK(!h, "WTSVirtualChannelOpenEx opened a channel of session 0");
+	CHECK(err == ERROR_FILE_NOT_FOUND, "WTSVirtualChannelOpenEx last error %u, want %u", err,
+	      (unsigned)ERROR_FILE_NOT_FOUND);
+	if (h)
+		WTSVirtualChannelClose(h);
+	SetLastError(ERROR_SUCCESS);
+	BOOL ok = WTSVirtualChannelClose((HANDLE)(uintptr_t)0x5C001234u);
+	err = GetLastError();
+	CHECK(!ok && err == ERROR_INVALID_HANDLE,
+	      "WTSVirtualChannelClose of a forged handle: %d, last error %u", ok, err);
+}
+
 /* Without a provider: every stub fails and nothing looks like OpenWTS. */
 static void check_stubs(void)
 {
@@ -130,6 +152,7 @@ int main(int argc, char **argv)
 		check_sessions((DWORD)id);
 		check_station_name();
 		check_not_implemented();
+		check_channels();
 	} else if (argc == 2 && strcmp(argv[1], "stubs") == 0) {
 		check_stubs();
 	} else {

@@ -15,6 +15,9 @@
 #      64 KiB messages and 64-byte round trips, an app through wtsd against an app inside a plain
 #      FreeRDP server (bench/channels.sh; skipped without xfreerdp / xvfb-run).
 #                                         goal >= 0.9 x throughput, <= +50 us median round trip
+#   5. Client plug-ins: receive throughput of a Windows-style plug-in in xfreerdp through the
+#      OpenWTS bridge against the same logic as a native FreeRDP addin, same test server and
+#      connection (bench/bench_vc_client.sh; skipped without xfreerdp / xvfb-run). goal >= 0.95 x
 #
 # Needs root (creating sessions, cgroups). Builds OpenWTS (wtsapi32, wtsd, wtsctl) in its own
 # build tree, BENCH_BUILD_DIR (default bench/build), as BENCH_BUILD_TYPE (default
@@ -247,7 +250,7 @@ mkdir -p "$BENCH_BUILD_DIR" || exit 1
 buildlog="$BENCH_BUILD_DIR/build.log"
 log "building OpenWTS ($BENCH_BUILD_TYPE) in $build (log: $buildlog)"
 if ! { cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE="$BENCH_BUILD_TYPE" -DBUILD_TESTING=OFF &&
-	cmake --build "$build" --target wtsapi32 wtsd wtsctl -j2; } >"$buildlog" 2>&1; then
+	cmake --build "$build" --target wtsapi32 wtsd wtsctl openwts_bridge -j2; } >"$buildlog" 2>&1; then
 	tail -n 30 "$buildlog" >&2
 	log "build failed"
 	exit 1
@@ -357,8 +360,28 @@ if [ $status -eq 0 ]; then
 		status=1
 	fi
 fi
+# Benchmark 5: a Windows plug-in through the bridge against a native FreeRDP addin, in xfreerdp.
+if [ $status -eq 0 ]; then
+	log "benchmark 5: client plug-in receive throughput, bridge against native FreeRDP addin"
+	[ $quick -eq 1 ] && : "${BENCH_VCC_ROUNDS:=1}" "${BENCH_VCC_REPS:=2}" "${BENCH_VCC_BYTES:=8388608}"
+	export BENCH_VCC_ROUNDS BENCH_VCC_REPS BENCH_VCC_BYTES BENCH_VCC_MSG
+	setsid -w "$here/bench_vc_client.sh" "$bin/bench_vc_client_server" \
+		"$build/libopenwts-client.so" "$bin/libowtsvcc.so" "$bin/libowtsvcn.so" \
+		>"$BENCH_TMP/vcclient.txt" 2>"$BENCH_BUILD_DIR/vcclient.log" &
+	wrapper=$!
+	echo "$wrapper" >"$BENCH_TMP/phase.pid"
+	wait "$wrapper"
+	vcc_rc=$?
+	wrapper=
+	if [ $vcc_rc -ne 0 ] && [ $vcc_rc -ne 77 ]; then
+		tail -n 20 "$BENCH_BUILD_DIR/vcclient.log" >&2
+		log "benchmark 5 failed (exit $vcc_rc); its log: $BENCH_BUILD_DIR/vcclient.log"
+		status=1
+	fi
+fi
 cat "$BENCH_TMP"/processes.txt "$BENCH_TMP"/pidsession.txt "$BENCH_TMP"/sessions.txt \
-	"$BENCH_TMP"/channels.txt >"$BENCH_BUILD_DIR/results-raw.txt" 2>/dev/null
+	"$BENCH_TMP"/channels.txt "$BENCH_TMP"/vcclient.txt \
+	>"$BENCH_BUILD_DIR/results-raw.txt" 2>/dev/null
 cleanup
 trap - INT TERM
 if [ $status -ne 0 ]; then
@@ -432,6 +455,15 @@ fi
 			    " the paired figures of each round\n", v["chan.rounds"]
 		} else {
 			printf "4  channels: skipped (xfreerdp, xvfb-run, winpr-hash or openssl missing)\n"
+		}
+		if (v["vcc.rounds"] > 0) {
+			r5 = v["vcc.paired_ratio"]
+			printf fmt, "5", sprintf("plug-in via bridge, %d KiB msgs, MiB/s", v["vcc.msg"] / 1024),
+			    sprintf("%.1f", v["vcc.bridge.mib_s"]),
+			    sprintf("native FreeRDP addin %13.1f", v["vcc.native.mib_s"]),
+			    sprintf("%.2fx", r5), ">= 0.95x", verdict(r5 >= 0.95)
+		} else {
+			printf "5  client plug-in via bridge: skipped (xfreerdp, xvfb-run or openssl missing)\n"
 		}
 		printf "\nratios: OpenWTS / baseline time (1, 3) or rate (2, 4). Details: results-raw.txt.\n"
 		printf "benchmark 2 baseline outcome: %d ENODATA, %d ESRCH, %d other, %d ok;",

@@ -502,7 +502,10 @@ ROW(InitWtsApi, table_complete, 0xDEADBEEF, {
 	return FALSE;
 })
 
+#include "api_errors_plugin_host.inc"
+
 static const struct row rows[] = {
+	PLUGIN_HOST_REFS,
 	REF(WTSOpenServerA, remote_name, ERROR_NOT_SUPPORTED),
 	REF(WTSOpenServerW, remote_name, ERROR_NOT_SUPPORTED),
 	REF(WTSOpenServerExA, remote_name, ERROR_NOT_SUPPORTED),

@@ -230,6 +230,17 @@ int count_fds(void)
 	return n;
 }
 
+int count_fds_settled(int want)
+{
+	/* The fake's thread may still be closing its end of the last exchange. */
+	int n = count_fds();
+	for (int i = 0; i < 200 && n != want; i++) {
+		usleep(10000);
+		n = count_fds();
+	}
+	return n;
+}
+
 /* --- collecting the messages the library writes ------------------------------------------- */
 
 static void *collect_main(void *arg)

@@ -92,6 +92,8 @@ double now_s(void);
 void sleep_ms(int ms);
 uint8_t pattern(size_t i, uint32_t seed);
 int count_fds(void);
+/* count_fds once it equals want, or after 2 s whatever it is then. */
+int count_fds_settled(int want);
 
 /* Collects `want` messages the library writes, in a thread: parses every packet with
  * owts_vc_parse and joins them with owts_vc_join; ok is false on any protocol error or a packet

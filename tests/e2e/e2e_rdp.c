@@ -13,7 +13,11 @@
  *      wrong password), WTS_REMOTE_CONNECT, WTS_REMOTE_DISCONNECT; and a WTSWaitSystemEvent
  *      started before the first logon returned WTS_EVENT_LOGON;
  *   6. restart wtsd on the same state → the session is back, WTSDisconnected, with its client
- *      data (name, address, the last display) from the store.
+ *      data (name, address, the last display) from the store;
+ *   7. WTSLogoffSession on the restarted wtsd → the session is gone and a notification
+ *      descriptor opened after the restart saw WTS_SESSION_LOGOFF for it.
+ * Step 1 also runs the qwinsta tool (QWINSTA) while the client is connected: its line for the
+ * session shows the station, "nobody", the id and Active.
  * Clients are killed by their process group (we started them with setsid); loopback only.
  * Exit 0 pass, 1 fail, 77 skip (xfreerdp, xvfb-run or winpr-hash missing).
  *
@@ -72,6 +76,34 @@ static void check_client_info(DWORD id, DWORD hres, DWORD vres)
 	if (buf)
 		CHECK(strcmp(buf, "nobody") == 0, "WTSUserName \"%s\"", buf);
 	WTSFreeMemory(buf);
+}
+
+/* qwinsta (the tool, public API only) lists the live RDP session: station, user, id, Active. */
+static void check_qwinsta(DWORD id, const char *station)
+{
+	const char *qwinsta = getenv("QWINSTA");
+	if (!qwinsta)
+		return;
+	char out[300], cmd[900], line[256], want_id[16];
+	snprintf(out, sizeof(out), "%s/qwinsta.txt", e2e_dir);
+	snprintf(cmd, sizeof(cmd), "%s > %s 2>&1", qwinsta, out);
+	CHECK(e2e_run("%s", cmd) == 0, "qwinsta failed");
+	snprintf(want_id, sizeof(want_id), " %lu ", (unsigned long)id);
+	char lower[64];
+	size_t i = 0;
+	for (; station[i] && i + 1 < sizeof(lower); i++)
+		lower[i] = (char)((station[i] >= 'A' && station[i] <= 'Z') ? station[i] + 32 : station[i]);
+	lower[i] = 0;
+	bool seen = false;
+	FILE *fp = fopen(out, "r");
+	while (fp && fgets(line, sizeof(line), fp))
+		seen |= strstr(line, lower) && strstr(line, "nobody") && strstr(line, want_id) &&
+		        strstr(line, "Active");
+	if (fp)
+		fclose(fp);
+	CHECK(seen, "qwinsta shows no line \"%s nobody %lu Active\"", lower, (unsigned long)id);
+	if (seen)
+		printf("qwinsta lists %s nobody %lu Active\n", lower, (unsigned long)id);
 }
 
 /* Writes the SAM file and starts wtsd. Returns false if wtsd did not come up. */
@@ -137,6 +169,7 @@ int main(void)
 	if (up) {
 		printf("session %lu %s Active\n", (unsigned long)id, f.station);
 		check_client_info(id, 800, 600);
+		check_qwinsta(id, f.station);
 	}
 	/* 2. The client drops: the session stays, Disconnected. */
 	e2e_client_kill(client);
@@ -202,6 +235,23 @@ int main(void)
 		check_client_info(id, 1024, 768);
 		printf("session %lu back after a restart with its client data\n",
 		       (unsigned long)id);
+		/* 7. Logoff: the session goes, and the notifications say so. */
+		int ev = OpenWTSEventOpen(WTS_CURRENT_SERVER_HANDLE, NOTIFY_FOR_ALL_SESSIONS);
+		CHECK(ev >= 0, "OpenWTSEventOpen after the restart: error %u", GetLastError());
+		CHECK(WTSLogoffSession(WTS_CURRENT_SERVER_HANDLE, id, TRUE),
+		      "WTSLogoffSession: error %u", GetLastError());
+		CHECK(!e2e_session_look(id, &f), "session %lu still listed after logoff",
+		      (unsigned long)id);
+		if (ev >= 0) {
+			DWORD got[4];
+			int n = read_codes(ev, id, got, 4);
+			CHECK(n >= 1 && got[n - 1] == WTS_SESSION_LOGOFF,
+			      "after logoff: %d notifications, last %u (want WTS_SESSION_LOGOFF)",
+			      n, n ? got[n - 1] : 0);
+			printf("session %lu logged off: notification %u\n", (unsigned long)id,
+			       n ? got[n - 1] : 0);
+			OpenWTSEventClose(ev);
+		}
 	}
 	e2e_cleanup();
 	printf("%s\n", e2e_failures ? "FAILED" : "PASSED");

@@ -65,12 +65,6 @@ WTS_EXPORT BOOL WINAPI WTSSetUserConfigA(LPSTR pServerName, LPSTR pUserName,
 	NOT_IMPLEMENTED_BOOL();
 }
 
-WTS_EXPORT BOOL WINAPI WTSQueryUserToken(ULONG SessionId, PHANDLE phToken)
-{
-	UNUSED(SessionId, phToken);
-	NOT_IMPLEMENTED_BOOL();
-}
-
 WTS_EXPORT BOOL WINAPI WTSSendMessageW(HANDLE hServer, DWORD SessionId, LPWSTR pTitle,
                                        DWORD TitleLength, LPWSTR pMessage, DWORD MessageLength,
                                        DWORD Style, DWORD Timeout, DWORD *pResponse, BOOL bWait)

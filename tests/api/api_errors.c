@@ -377,7 +377,16 @@ NI(WTSQueryUserConfigA, NULL, "root", WTSUserConfigInitialProgram, NULL, NULL)
 NI(WTSQueryUserConfigW, NULL, NULL, WTSUserConfigInitialProgram, NULL, NULL)
 NI(WTSSetUserConfigA, NULL, "root", WTSUserConfigInitialProgram, "x", 1)
 NI(WTSSetUserConfigW, NULL, NULL, WTSUserConfigInitialProgram, NULL, 0)
-NI(WTSQueryUserToken, 0, NULL)
+ROW(WTSQueryUserToken, null_output, ERROR_INVALID_PARAMETER, {
+	untouched = true;
+	return WTSQueryUserToken(0, NULL);
+})
+ROW(WTSQueryUserToken, no_session, ERROR_FILE_NOT_FOUND, {
+	HANDLE tok = (HANDLE)(uintptr_t)0x5E47;
+	BOOL ok = WTSQueryUserToken(NO_SESSION, &tok);
+	untouched = tok == (HANDLE)(uintptr_t)0x5E47;
+	return ok;
+})
 NI(WTSSendMessageA, NULL, 0, "t", 1, "m", 1, 0, 0, NULL, FALSE)
 NI(WTSSendMessageW, NULL, 0, NULL, 0, NULL, 0, 0, 0, NULL, FALSE)
 NI(WTSShutdownSystem, NULL, WTS_WSD_LOGOFF)
@@ -562,7 +571,8 @@ static const struct row rows[] = {
 	REF(WTSQueryUserConfigW, not_implemented, 120),
 	REF(WTSSetUserConfigA, not_implemented, 120),
 	REF(WTSSetUserConfigW, not_implemented, 120),
-	REF(WTSQueryUserToken, not_implemented, 120),
+	REF(WTSQueryUserToken, null_output, 87),
+	REF(WTSQueryUserToken, no_session, 2),
 	REF(WTSConnectSessionA, null_password, 87),
 	REF(WTSConnectSessionA, both_current, 87),
 	REF(WTSConnectSessionA, no_session, 7022),

@@ -161,11 +161,12 @@ uint32_t wtsd_h_session_connect(struct wtsd *d, const struct wtsd_peer *peer,
 	if (!err && !wtsd_rdp_session_attached(to->rec.id))
 		err = ERROR_INVALID_PARAMETER; /* the target has no client connection to give */
 	if (!err) {
-		/* Moving a live RDP connection from one session to another is not implemented. */
-		WLog_INFO(TAG,
-		          "uid %u: connecting session %u to session %u's client: not supported",
-		          (unsigned)peer->uid, from->rec.id, to->rec.id);
-		err = ERROR_NOT_SUPPORTED;
+		int r = wtsd_rdp_session_move(d, from->rec.id, to->rec.id);
+		if (r < 0)
+			err = r == -ENOENT ? ERROR_INVALID_PARAMETER : owts_errno_to_win32(r);
+		else
+			WLog_INFO(TAG, "uid %u: session %u connected to session %u's client",
+			          (unsigned)peer->uid, from->rec.id, to->rec.id);
 	}
 	memset(password, 0, sizeof(password));
 	return err;

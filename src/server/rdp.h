@@ -87,6 +87,12 @@ void wtsd_rdp_peers_stop(struct wtsd_rdp *rdp);
  * already is a no-op. Any thread. */
 void wtsd_rdp_peer_stop(struct wtsd_rdp *rdp, uint32_t connection);
 
+/* Tells the thread of connection "RDP-Tcp#<connection>" that it now serves session_id, whose
+ * "DOMAIN\user" is user (WTSConnectSession; the registry has moved already). Any thread.
+ * Returns 0 or -ENOENT. */
+int wtsd_rdp_peer_switch(struct wtsd_rdp *rdp, uint32_t connection, uint32_t session_id,
+                         const char *user);
+
 struct wtsd_relay_open;
 /* Hands op to the channel relay of connection "RDP-Tcp#<connection>" (relay.h says who owns op
  * then). Any thread. Returns 0, or -ENOENT when the connection has no relay (ended, ending). */
@@ -141,6 +147,14 @@ int wtsd_rdp_session_disconnect(struct wtsd *d, void *arg);
  * nothing to do. Main thread. Returns 0, or -ENOENT when no connection holds the session.
  */
 int wtsd_rdp_session_detach(struct wtsd *d, uint32_t session_id);
+/*
+ * WTSConnectSession: session_id takes the client connection of holder_id. A connection that held
+ * session_id lets it go first (that client is disconnected); holder_id becomes WTSDisconnected,
+ * session_id WTSActive with the connection's station and client data, each with its events; the
+ * connection's thread then serves session_id. Main thread. Returns 0, -ENOENT when holder_id has
+ * no connection or a session is gone, -errno.
+ */
+int wtsd_rdp_session_move(struct wtsd *d, uint32_t session_id, uint32_t holder_id);
 /* True while a connection holds session_id. Main thread. */
 bool wtsd_rdp_session_attached(uint32_t session_id);
 

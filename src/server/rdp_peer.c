@@ -326,6 +326,71 @@ static bool follow_resize(struct wtsd_rdp_peer *peer)
 	return client->update->DesktopResize(client->context) != FALSE;
 }
 
+/* Takes the session WTSConnectSession gave the connection (WTSD_NO_SESSION: none), and its
+ * "DOMAIN\user" into user when user is not NULL. */
+static uint32_t take_switch(struct wtsd_rdp_peer *peer, char *user, size_t size)
+{
+	pthread_mutex_lock(&peer->rdp->lock);
+	uint32_t id = peer->switch_to;
+	peer->switch_to = WTSD_NO_SESSION;
+	if (user && id != WTSD_NO_SESSION)
+		snprintf(user, size, "%s", peer->switch_user);
+	ResetEvent(peer->switched);
+	pthread_mutex_unlock(&peer->rdp->lock);
+	return id;
+}
+
+/*
+ * The connection now shows another session (WTSConnectSession; the registry moved already): the
+ * old session's apps lose their channels (a new relay), and the desktop is drawn for the new
+ * session. Returns false if the connection failed.
+ */
+static bool follow_switch(struct wtsd_rdp_peer *peer)
+{
+	char user[sizeof(peer->session_user)];
+	uint32_t id = take_switch(peer, user, sizeof(user));
+	if (id == WTSD_NO_SESSION)
+		return true;
+	WLog_INFO(TAG, "RDP-Tcp#%u: now session %u (was %u)", peer->connection, id,
+	          peer->session_id);
+	pthread_mutex_lock(&peer->rdp->lock);
+	struct wtsd_relay *old = peer->relay;
+	peer->relay = NULL;
+	pthread_mutex_unlock(&peer->rdp->lock);
+	wtsd_relay_free(old); /* unhooks FreeRDP's handler, which the fresh relay hooks again */
+	struct wtsd_relay *fresh = wtsd_relay_new(peer->client, peer->vcm, peer->connection);
+	if (!fresh)
+		return false;
+	wtsd_relay_set_session(fresh, id);
+	pthread_mutex_lock(&peer->rdp->lock);
+	peer->relay = fresh;
+	pthread_mutex_unlock(&peer->rdp->lock);
+	peer->session_id = id;
+	snprintf(peer->session_user, sizeof(peer->session_user), "%s", user);
+	peer->reconnected = true;
+	if (!peer->desk.pixels)
+		return true;
+	draw(peer);
+	return !peer->output || send_desktop(peer, peer->client->context);
+}
+
+int wtsd_rdp_peer_switch(struct wtsd_rdp *rdp, uint32_t connection, uint32_t session_id,
+                         const char *user)
+{
+	int r = -ENOENT;
+	pthread_mutex_lock(&rdp->lock);
+	for (struct wtsd_rdp_peer *p = rdp->peers; p; p = p->next) {
+		if (p->connection != connection)
+			continue;
+		p->switch_to = session_id;
+		snprintf(p->switch_user, sizeof(p->switch_user), "%s", user);
+		SetEvent(p->switched);
+		r = 0;
+	}
+	pthread_mutex_unlock(&rdp->lock);
+	return r;
+}
+
 /* Serves the connection until it ends or the main thread stops it. */
 static void serve(struct wtsd_rdp_peer *peer)
 {
@@ -336,19 +401,20 @@ static void serve(struct wtsd_rdp_peer *peer)
 		/* While apps are behind on client data, the client is not read (relay.c). */
 		bool paused = wtsd_relay_throttled(peer->relay);
 		DWORD n = 0;
-		if (!paused && (n = client->GetEventHandles(client, h, MAXIMUM_WAIT_OBJECTS - 4)) == 0)
+		if (!paused && (n = client->GetEventHandles(client, h, MAXIMUM_WAIT_OBJECTS - 5)) == 0)
 			break;
 		h[n++] = WTSVirtualChannelManagerGetEventHandle(peer->vcm);
 		h[n++] = wtsd_relay_event(peer->relay);
 		h[n++] = peer->stop;
 		h[n++] = peer->resize;
+		h[n++] = peer->switched;
 		if (WaitForMultipleObjects(n, h, FALSE, 1000) == WAIT_FAILED)
 			break;
 		if (WaitForSingleObject(peer->stop, 0) == WAIT_OBJECT_0)
 			break;
 		if ((!paused && !client->CheckFileDescriptor(client)) ||
 		    !WTSVirtualChannelManagerCheckFileDescriptor(peer->vcm) ||
-		    !wtsd_relay_check(peer->relay) || !follow_resize(peer))
+		    !wtsd_relay_check(peer->relay) || !follow_resize(peer) || !follow_switch(peer))
 			break;
 		wtsd_rdp_peer_report(peer, false);
 		if (peer->session_id == WTSD_NO_SESSION && time(NULL) - start > LOGON_TIMEOUT_S) {
@@ -363,6 +429,9 @@ static void serve(struct wtsd_rdp_peer *peer)
 static void finish(struct wtsd_rdp_peer *peer)
 {
 	freerdp_peer *client = peer->client;
+	uint32_t sw = take_switch(peer, NULL, 0);
+	if (sw != WTSD_NO_SESSION)
+		peer->session_id = sw; /* the disconnect is the new session's */
 	if (peer->session_id != WTSD_NO_SESSION) {
 		wtsd_rdp_peer_report(peer, true);
 		struct wtsd_rdp_disconnect x = {peer->session_id, peer->connection};
@@ -396,6 +465,7 @@ static void finish(struct wtsd_rdp_peer *peer)
 	freerdp_peer_free(client);
 	CloseHandle(peer->stop);
 	CloseHandle(peer->resize);
+	CloseHandle(peer->switched);
 	pthread_mutex_unlock(&rdp->lock);
 	free(peer);
 }
@@ -420,9 +490,12 @@ int wtsd_rdp_peer_start(struct wtsd_rdp *rdp, freerdp_peer *client, uint32_t con
 {
 	struct wtsd_rdp_peer *peer = calloc(1, sizeof(*peer));
 	if (!peer || !(peer->stop = CreateEvent(NULL, TRUE, FALSE, NULL)) ||
-	    !(peer->resize = CreateEvent(NULL, TRUE, FALSE, NULL))) {
+	    !(peer->resize = CreateEvent(NULL, TRUE, FALSE, NULL)) ||
+	    !(peer->switched = CreateEvent(NULL, TRUE, FALSE, NULL))) {
 		if (peer && peer->stop)
 			CloseHandle(peer->stop);
+		if (peer && peer->resize)
+			CloseHandle(peer->resize);
 		free(peer);
 		freerdp_peer_free(client);
 		return -ENOMEM;
@@ -431,6 +504,7 @@ int wtsd_rdp_peer_start(struct wtsd_rdp *rdp, freerdp_peer *client, uint32_t con
 	peer->client = client;
 	peer->connection = connection;
 	peer->session_id = WTSD_NO_SESSION;
+	peer->switch_to = WTSD_NO_SESSION;
 	snprintf(peer->station, sizeof(peer->station), "RDP-Tcp#%u", connection);
 	pthread_mutex_lock(&rdp->lock);
 	peer->next = rdp->peers;
@@ -457,6 +531,7 @@ int wtsd_rdp_peer_start(struct wtsd_rdp *rdp, freerdp_peer *client, uint32_t con
 	if (e) {
 		CloseHandle(peer->stop);
 		CloseHandle(peer->resize);
+		CloseHandle(peer->switched);
 		free(peer);
 		freerdp_peer_free(client);
 		return -e;

@@ -35,6 +35,11 @@ struct wtsd_rdp_peer
 	char user[OWTS_NAME_MAX], domain[OWTS_NAME_MAX];
 	char station[32];
 	char session_user[2 * OWTS_NAME_MAX]; /* "DOMAIN\user" of the session */
+	/* WTSConnectSession gave this connection another session (wtsd_rdp_peer_switch): the
+	 * session and its "DOMAIN\user", WTSD_NO_SESSION when none is pending. rdp->lock. */
+	uint32_t switch_to;
+	char switch_user[2 * OWTS_NAME_MAX];
+	HANDLE switched; /* set with switch_to */
 	bool reconnected;
 	bool output; /* the client wants updates (Suppress Output) */
 	bool refused; /* over max_connections: refused at PostConnect */

@@ -235,6 +235,59 @@ int wtsd_rdp_session_detach(struct wtsd *d, uint32_t session_id)
 	return r == -ENOENT ? 0 : r;
 }
 
+/* The client data of a session record, from another. */
+static void copy_client_rec(struct owts_session *to, const struct owts_session *from)
+{
+	memcpy(to->client_name, from->client_name, sizeof(to->client_name));
+	memcpy(to->client_dir, from->client_dir, sizeof(to->client_dir));
+	to->client_build = from->client_build;
+	to->client_hardware_id = from->client_hardware_id;
+	to->client_product_id = from->client_product_id;
+	to->client_af = from->client_af;
+	memcpy(to->client_addr, from->client_addr, sizeof(to->client_addr));
+	to->hres = from->hres;
+	to->vres = from->vres;
+	to->color_depth = from->color_depth;
+}
+
+int wtsd_rdp_session_move(struct wtsd *d, uint32_t session_id, uint32_t holder_id)
+{
+	struct attach *a = find_attach(holder_id);
+	struct wtsd_session *h = wtsd_registry_find(&d->reg, holder_id);
+	if (!a || !h || !wtsd_registry_find(&d->reg, session_id))
+		return -ENOENT;
+	uint32_t connection = a->connection;
+	/* A session shown by another client leaves it first, as tscon does. */
+	if (find_attach(session_id))
+		(void)wtsd_rdp_session_detach(d, session_id);
+	struct owts_session old = h->rec; /* station and client data, before they are cleared */
+	struct wtsd_rdp_disconnect x = {holder_id, connection};
+	int r = wtsd_rdp_session_disconnect(d, &x);
+	struct wtsd_session *s = wtsd_registry_find(&d->reg, session_id);
+	if (r < 0 || !s)
+		return r < 0 ? r : -ENOENT;
+	uint64_t now = owts_filetime_now();
+	s->rec.state = WTSActive;
+	s->rec.protocol = WTS_PROTOCOL_TYPE_RDP;
+	memcpy(s->rec.station, old.station, sizeof(s->rec.station));
+	s->rec.connect_time = now;
+	s->rec.last_input_time = now;
+	copy_client_rec(&s->rec, &old);
+	r = set_attach(session_id, connection);
+	if (r == 0)
+		r = wtsd_store_session_put(d->reg.store, &s->rec);
+	wtsd_registry_changed(&d->reg);
+	if (r < 0)
+		return r; /* the connection still serves holder_id's thread until it ends */
+	WLog_INFO(TAG, "session %u: \"%s\" connected to %s (taken from session %u)", session_id,
+	          s->rec.user, s->rec.station, holder_id);
+	wtsd_events_emit(d, WTS_EVENT_CONNECT | WTS_EVENT_STATECHANGE, WTS_REMOTE_CONNECT,
+	                 session_id);
+	char user[2 * OWTS_NAME_MAX];
+	snprintf(user, sizeof(user), "%s\\%s", s->rec.domain, s->rec.user);
+	return d->rdp ? wtsd_rdp_peer_switch(d->rdp, connection, session_id, user) : 0;
+}
+
 bool wtsd_rdp_session_attached(uint32_t session_id)
 {
 	return find_attach(session_id) != NULL;

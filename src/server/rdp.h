@@ -125,6 +125,7 @@ struct wtsd_rdp_logon
 	bool reconnected;
 	char user[OWTS_NAME_MAX];
 	char domain[OWTS_NAME_MAX];
+	char station[OWTS_NAME_MAX]; /* "<listener>#N" */
 };
 
 /* Attaches the connection to the user's disconnected RDP session or creates one; the session

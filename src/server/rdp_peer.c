@@ -185,6 +185,7 @@ static BOOL on_post_connect(freerdp_peer *client)
 	peer->shown_w = l.client.hres;
 	peer->shown_h = l.client.vres;
 	snprintf(peer->session_user, sizeof(peer->session_user), "%s\\%s", l.domain, l.user);
+	snprintf(peer->station, sizeof(peer->station), "%s", l.station); /* the listener's name */
 	return TRUE;
 }
 

@@ -33,7 +33,7 @@ struct wtsd_rdp_peer
 	uint32_t session_id; /* WTSD_NO_SESSION until logon */
 	bool nla;            /* NLA verified user/domain below */
 	char user[OWTS_NAME_MAX], domain[OWTS_NAME_MAX];
-	char station[32];
+	char station[OWTS_NAME_MAX]; /* "<listener>#N" once logged on */
 	char session_user[2 * OWTS_NAME_MAX]; /* "DOMAIN\user" of the session */
 	/* WTSConnectSession gave this connection another session (wtsd_rdp_peer_switch): the
 	 * session and its "DOMAIN\user", WTSD_NO_SESSION when none is pending. rdp->lock. */

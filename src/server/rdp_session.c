@@ -162,6 +162,7 @@ int wtsd_rdp_session_logon(struct wtsd *d, void *arg)
 	l->reconnected = !created;
 	snprintf(l->user, sizeof(l->user), "%s", s->rec.user);
 	snprintf(l->domain, sizeof(l->domain), "%s", s->rec.domain);
+	snprintf(l->station, sizeof(l->station), "%s", s->rec.station);
 	WLog_INFO(TAG, "session %u: %s \"%s\" on %s from \"%s\" (%ux%u)", s->rec.id,
 	          created ? "logon of" : "reconnect of", s->rec.user, s->rec.station,
 	          s->rec.client_name, s->rec.hres, s->rec.vres);

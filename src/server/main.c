@@ -295,6 +295,9 @@ int main(int argc, char **argv)
 		.epoll_fd = -1,
 		.signal_fd = -1,
 	};
+	/* WLog writes INFO and below to stdout: a line at a time even into a file or a pipe, so a
+	 * log read while wtsd runs (journald, tail -f, tests) is never hours behind. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_args(argc, argv, &d.cfg) < 0) {
 		usage(stderr);
 		return 2;

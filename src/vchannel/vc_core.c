@@ -18,12 +18,12 @@
 
 #include <winpr/error.h>
 
+#include "owts_handle.h"
 #include "vc_core.h"
 
 #define TAG_HOST    0x6Du
 #define TAG_PLUGIN  0x49u
 #define TAG_CHANNEL 0x4Fu
-#define GEN_MASK    0xFFFu
 
 struct vc_host vc_hosts[VC_HOSTS];
 struct vc_plugin vc_plugins[VC_PLUGINS];
@@ -44,20 +44,14 @@ void vc_unlock(void)
 
 static uint32_t encode(uint32_t tag, uint16_t gen, int slot)
 {
-	return tag << 24 | (uint32_t)(gen & GEN_MASK) << 12 | (uint32_t)slot;
+	return owts_handle_encode(tag, gen, (uint32_t)slot);
 }
 
 /* The slot value v names if it has tag and a slot below max, else -1; the caller checks use and
  * generation. */
 static int decode(uintptr_t v, uint32_t tag, int max, uint16_t *gen)
 {
-	if (v >> 24 != tag)
-		return -1;
-	uint32_t slot = v & 0xFFFu;
-	if (slot >= (uint32_t)max)
-		return -1;
-	*gen = (uint16_t)((v >> 12) & GEN_MASK);
-	return (int)slot;
+	return (int)owts_handle_decode(v, tag, (uint32_t)max, gen);
 }
 
 HANDLE vc_host_handle(int slot)
@@ -159,7 +153,7 @@ int vc_channel_alloc(void)
 void vc_channel_free(int slot)
 {
 	vc_channels[slot].used = false;
-	vc_channels[slot].gen = (uint16_t)((vc_channels[slot].gen + 1) & GEN_MASK);
+	vc_channels[slot].gen = owts_handle_next_gen(vc_channels[slot].gen);
 }
 
 /* Removes value from list[0..*n). */
@@ -190,7 +184,7 @@ void *vc_plugin_free(int slot)
 	list_remove(h->plugins, &h->nplugins, slot);
 	void *dl = p->dl;
 	p->used = false;
-	p->gen = (uint16_t)((p->gen + 1) & GEN_MASK);
+	p->gen = owts_handle_next_gen(p->gen);
 	return dl;
 }
 

@@ -1,8 +1,8 @@
 /*
  * wts_handle.c — server handles as encoded table entries.
  *
- * A handle value is (MAGIC << 24 | generation << 12 | slot) with 4096 slots; the generation of a
- * slot changes every time it is released, so a closed handle stays invalid even after its slot
+ * A handle value is owts_handle_encode(MAGIC, generation, slot) with 4096 slots (owts_handle.h);
+ * the generation of a slot changes every time it is released, so a closed handle stays invalid even after its slot
  * is reused, until the 12-bit generation wraps (4096 reuses). Server handles carry no state yet:
  * every open handle names the local wtsd. Remote servers will add per-slot data.
  *
@@ -10,11 +10,11 @@
  */
 #include <pthread.h>
 
+#include "owts_handle.h"
 #include "wts_private.h"
 
-#define MAGIC     0x5Au
-#define SLOTS     4096u
-#define GEN_MASK  0xFFFu
+#define MAGIC 0x5Au
+#define SLOTS OWTS_HANDLE_SLOTS_MAX
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
@@ -24,20 +24,15 @@ static struct {
 
 static uintptr_t encode(uint32_t slot, uint32_t gen)
 {
-	return (uintptr_t)(MAGIC << 24 | (gen & GEN_MASK) << 12 | slot);
+	return owts_handle_encode(MAGIC, gen, slot);
 }
 
 /* Returns the slot of h if h is an open handle; lock must be held. */
 static long lookup(HANDLE h)
 {
-	uintptr_t v = (uintptr_t)h;
-	if (v >> 24 != MAGIC)
-		return -1;
-	uint32_t slot = v & (SLOTS - 1);
-	uint32_t gen = (v >> 12) & GEN_MASK;
-	if (!slots[slot].used || slots[slot].gen != gen)
-		return -1;
-	return (long)slot;
+	uint16_t gen;
+	long slot = owts_handle_decode((uintptr_t)h, MAGIC, SLOTS, &gen);
+	return slot >= 0 && slots[slot].used && slots[slot].gen == gen ? slot : -1;
 }
 
 HANDLE wts_handle_new(void)
@@ -62,7 +57,7 @@ DWORD wts_handle_close(HANDLE h)
 	long slot = lookup(h);
 	if (slot >= 0) {
 		slots[slot].used = false;
-		slots[slot].gen = (uint16_t)((slots[slot].gen + 1) & GEN_MASK);
+		slots[slot].gen = owts_handle_next_gen(slots[slot].gen);
 		err = ERROR_SUCCESS;
 	}
 	pthread_mutex_unlock(&lock);

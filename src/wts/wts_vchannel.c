@@ -31,11 +31,11 @@
 #include <wtsapi32.h>
 
 #include "owts_client.h"
+#include "owts_handle.h"
 #include "wts_private.h"
 
-#define MAGIC    0x5Cu /* channel handles; server handles use 0x5A */
-#define SLOTS    4096u
-#define GEN_MASK 0xFFFu
+#define MAGIC 0x5Cu /* channel handles; server handles use 0x5A (owts_handle.h) */
+#define SLOTS OWTS_HANDLE_SLOTS_MAX
 
 /* The flags WTSVirtualChannelOpenEx accepts: DYNAMIC, one PRI_* value and NO_COMPRESS. */
 #define OPEN_FLAGS                                                                                 \
@@ -51,20 +51,15 @@ static struct
 
 static HANDLE encode(uint32_t slot, uint32_t gen)
 {
-	return (HANDLE)(uintptr_t)(MAGIC << 24 | (gen & GEN_MASK) << 12 | slot);
+	return (HANDLE)(uintptr_t)owts_handle_encode(MAGIC, gen, slot);
 }
 
 /* Returns the slot of h if h is an open channel handle; lock must be held. */
 static long lookup(HANDLE h)
 {
-	uintptr_t v = (uintptr_t)h;
-	if (v >> 24 != MAGIC)
-		return -1;
-	uint32_t slot = v & (SLOTS - 1);
-	uint32_t gen = (v >> 12) & GEN_MASK;
-	if (!slots[slot].ch || slots[slot].gen != gen)
-		return -1;
-	return (long)slot;
+	uint16_t gen;
+	long slot = owts_handle_decode((uintptr_t)h, MAGIC, SLOTS, &gen);
+	return slot >= 0 && slots[slot].ch && slots[slot].gen == gen ? slot : -1;
 }
 
 /* Frees a channel with no reference left (also a half-built one: fd -1, no event). */
@@ -236,7 +231,7 @@ WTS_EXPORT BOOL WINAPI WTSVirtualChannelClose(HANDLE hChannelHandle)
 	if (slot >= 0) {
 		ch = slots[slot].ch;
 		slots[slot].ch = NULL;
-		slots[slot].gen = (uint16_t)((slots[slot].gen + 1) & GEN_MASK);
+		slots[slot].gen = owts_handle_next_gen(slots[slot].gen);
 	}
 	pthread_mutex_unlock(&lock);
 	if (!ch)

@@ -41,6 +41,8 @@
 #include <windows.h>
 #include <wtsapi32.h>
 
+#include "vc_line.h"
+
 #define CHANNEL  "OWTSE2E"
 #define OPEN_MS  30000u /* the most an open may take to succeed (the client reconnecting) */
 #define FIRST_MS 15000u /* the most a message may take to begin */
@@ -56,26 +58,16 @@ static char why[512];
 
 static uint64_t now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return vc_line_now_ms();
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	vc_line_vwrite(result_fd, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
-	ssize_t w = write(result_fd, line, (size_t)n);
-	(void)w;
 }
 
 static bool fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

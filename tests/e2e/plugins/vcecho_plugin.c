@@ -35,6 +35,7 @@
 
 #include <cchannel.h>
 
+#include "../vc_line.h"
 #include "vcecho_proto.h"
 
 #ifndef VCECHO_NAME
@@ -77,21 +78,13 @@ static void trace(const char *fmt, ...)
 	const char *path = getenv("VCECHO_TRACE");
 	if (!path)
 		return;
-	char line[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
-	ssize_t w = write(fd, line, (size_t)n);
-	(void)w;
+	va_list ap;
+	va_start(ap, fmt);
+	vc_line_vwrite(fd, fmt, ap);
+	va_end(ap);
 	close(fd);
 }
 

@@ -153,27 +153,29 @@ static UINT open_checked(int p, LPDWORD pOpenHandle, PCHAR pChannelName,
 	return CHANNEL_RC_OK;
 }
 
-WTS_EXPORT UINT VCAPITYPE VirtualChannelOpen(LPVOID pInitHandle, LPDWORD pOpenHandle,
-                                             PCHAR pChannelName,
-                                             PCHANNEL_OPEN_EVENT_FN pChannelOpenEventProc)
+/* Open through an init handle, with the classic or the Ex callback. */
+static UINT open_by_init(LPVOID pInitHandle, LPDWORD pOpenHandle, PCHAR pChannelName,
+                         PCHANNEL_OPEN_EVENT_FN proc, PCHANNEL_OPEN_EVENT_EX_FN proc_ex)
 {
 	vc_lock();
 	int p = vc_plugin_find(pInitHandle);
 	UINT rc = p < 0 ? CHANNEL_RC_BAD_INIT_HANDLE
-	                : open_checked(p, pOpenHandle, pChannelName, pChannelOpenEventProc, NULL);
+	                : open_checked(p, pOpenHandle, pChannelName, proc, proc_ex);
 	vc_unlock();
 	return rc;
+}
+
+WTS_EXPORT UINT VCAPITYPE VirtualChannelOpen(LPVOID pInitHandle, LPDWORD pOpenHandle,
+                                             PCHAR pChannelName,
+                                             PCHANNEL_OPEN_EVENT_FN pChannelOpenEventProc)
+{
+	return open_by_init(pInitHandle, pOpenHandle, pChannelName, pChannelOpenEventProc, NULL);
 }
 
 static UINT VCAPITYPE OpenEx(LPVOID pInitHandle, LPDWORD pOpenHandle, PCHAR pChannelName,
                              PCHANNEL_OPEN_EVENT_EX_FN pChannelOpenEventProcEx)
 {
-	vc_lock();
-	int p = vc_plugin_find(pInitHandle);
-	UINT rc = p < 0 ? CHANNEL_RC_BAD_INIT_HANDLE
-	                : open_checked(p, pOpenHandle, pChannelName, NULL, pChannelOpenEventProcEx);
-	vc_unlock();
-	return rc;
+	return open_by_init(pInitHandle, pOpenHandle, pChannelName, NULL, pChannelOpenEventProcEx);
 }
 
 /* Close for channel c of plug-in p (p < 0: any plug-in). Unsent writes of the channel are

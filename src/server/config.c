@@ -4,7 +4,9 @@
  * user_map (rdpuser:linuxuser, repeatable), initial_program (a command line for /bin/sh -c, run
  * in every new RDP session), logoff_on_exit (yes|no), logoff_grace_ms (0 … 600000), auth
  * (sam|pam|both), pam_service, pam_confdir, max_connections, idle_timeout and
- * disconnect_timeout (seconds, 0 = none). Unknown keys are logged and ignored so that a newer file does not stop an
+ * disconnect_timeout (seconds, 0 = none: RDP-Tcp's limits, which wtsd records in RDP-Tcp's
+ * listener configuration at start — rdp_listeners.c says when they replace the stored ones).
+ * Unknown keys are logged and ignored so that a newer file does not stop an
  * older daemon. Command-line options override the file.
  *
  * SPDX-License-Identifier: Apache-2.0

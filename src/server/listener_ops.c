@@ -4,8 +4,11 @@
  * Authorisation: every user may list listeners and read their configuration and security
  * descriptor (Windows shows listeners to every user through WTSEnumerateSessions); creating,
  * updating and setting security are privileged (the op table marks them, handlers.c refuses
- * others with ERROR_ACCESS_DENIED). A listener created with a port starts listening at once
- * (rdp_listener.c); one updated is restarted when its address, port or enabled state changed.
+ * others with ERROR_ACCESS_DENIED). Every change applies at once: a listener created with a port
+ * starts listening (rdp_listeners.c); one updated — RDP-Tcp too — closes its socket and opens
+ * it again when its address, port or enabled state changed (its connections stay), and its
+ * limits apply from the next check (rdp_limits.c). WTSLISTENERCONFIG has no address: an update
+ * keeps the stored one.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -90,8 +93,11 @@ uint32_t wtsd_h_listener_create(struct wtsd *d, const struct wtsd_peer *peer,
 		err = ERR_NAME_INVALID;
 	struct wtsd_listener *old = err ? NULL : wtsd_listener_find(&d->reg, cfg->name);
 	struct owts_listener before;
-	if (old)
+	if (old) {
 		before = old->cfg;
+		if (!cfg->address[0])
+			memcpy(cfg->address, before.address, sizeof(cfg->address));
+	}
 	struct wtsd_listener *l = NULL;
 	if (!err) {
 		int r = wtsd_listener_put(
@@ -109,9 +115,16 @@ uint32_t wtsd_h_listener_create(struct wtsd *d, const struct wtsd_peer *peer,
 			WLog_WARN(TAG, "listener \"%s\" stored but not listening on port %u: %s",
 			          l->cfg.name, l->cfg.port, strerror(-r));
 	}
-	if (!err)
-		WLog_INFO(TAG, "listener \"%s\" (%u) %s by uid %u: port %u", l->cfg.name, l->cfg.id,
-		          old ? "updated" : "created", (unsigned)peer->uid, l->cfg.port);
+	if (!err) {
+		wtsd_rdp_limits_refresh(d);
+		WLog_INFO(TAG,
+		          "listener \"%s\" (%u) %s by uid %u: port %u, %s, max connections %u, idle"
+		          " timeout %u ms, disconnect timeout %u ms",
+		          l->cfg.name, l->cfg.id, old ? "updated" : "created", (unsigned)peer->uid,
+		          l->cfg.port, l->cfg.enabled ? "enabled" : "disabled",
+		          l->cfg.max_connections, l->cfg.timeout_idle,
+		          l->cfg.timeout_disconnection);
+	}
 	free(cfg);
 	return err;
 }

@@ -67,9 +67,11 @@ static void usage(FILE *out)
 	             " --sam, else pam)\n"
 	             "  --pam-service NAME      PAM service (openwts); --pam-confdir DIR: its"
 	             " directory\n"
-	             "  --max-connections N     RDP connections at a time (0: no limit)\n"
-	             "  --idle-timeout S        disconnect an Active RDP session idle S s (0: never)\n"
-	             "  --disconnect-timeout S  log off a Disconnected RDP session after S s\n",
+	             "  --max-connections N     RDP-Tcp's connections at a time (0: no limit)\n"
+	             "  --idle-timeout S        RDP-Tcp: disconnect an Active session idle S s (0: never)\n"
+	             "  --disconnect-timeout S  RDP-Tcp: log off a Disconnected session after S s\n"
+	             "  (with --listen these set RDP-Tcp's stored limits; other listeners have theirs:\n"
+	             "   WTSCreateListener)\n",
 	             OWTS_DEFAULT_SOCKET);
 }
 

@@ -1,6 +1,6 @@
 /*
- * rdp.h — wtsd's RDP side: the listener "RDP-Tcp" (rdp_listener.c), the other listeners
- * (rdp_listeners.c), one thread per connection
+ * rdp.h — wtsd's RDP side: start-up and shutdown (rdp_listener.c), the sockets of "RDP-Tcp"
+ * and every other listener (rdp_listeners.c), one thread per connection
  * (rdp_peer.c), the registry side of a connection (rdp_session.c, main thread only), logon
  * checks (rdp_auth.c, rdp_pam.c), counters and timeouts (rdp_limits.c), client resizes
  * (rdp_disp.c), the session desktop (rdp_desktop.c, rdp_font.c) and the TLS certificate
@@ -26,15 +26,12 @@ struct wtsd;
 struct wtsd_config;
 struct wtsd_rdp_peer;
 
-/* The listener and its connections. Created and freed by the main thread. */
+/* The listeners' connections. Created and freed by the main thread. */
 struct wtsd_rdp
 {
 	struct wtsd *d;
-	freerdp_listener *listener;
-	int fds[8]; /* the listener's sockets, in the main epoll set */
-	int nfds;
 	char cert_file[1024], key_file[1024]; /* what every connection uses */
-	uint32_t next_connection;             /* N of the next "RDP-Tcp#N"; main thread */
+	uint32_t next_connection;             /* N of the next "<listener>#N"; main thread */
 	pthread_mutex_t lock;
 	struct wtsd_rdp_peer *peers; /* live connections; guarded by lock */
 	unsigned npeers;             /* guarded by lock */
@@ -42,7 +39,8 @@ struct wtsd_rdp
 
 /* --- rdp_listener.c (main thread) ------------------------------------------------------------ */
 
-/* Opens the listener of d->cfg (nothing without --listen / listen =). Returns 0 or -errno. */
+/* Records RDP-Tcp (wtsd_rdp_listeners_sync), opens every enabled listener with a port and arms
+ * the limits' timer. Returns 0 or -errno (RDP-Tcp of --listen cannot listen: -EADDRNOTAVAIL). */
 int wtsd_rdp_open(struct wtsd *d);
 /* If tag is one of the listener's epoll tags, accepts connections and returns true. */
 bool wtsd_rdp_event(struct wtsd *d, void *tag, uint32_t events);
@@ -53,14 +51,15 @@ void wtsd_rdp_close(struct wtsd *d);
 /* --- rdp_listeners.c (main thread): the listener store's listeners on the RDP side -------- */
 
 struct wtsd_listener;
-/* Records RDP-Tcp in the listener store from --listen, or without it takes the stored RDP-Tcp's
- * address and port into d->cfg. Before wtsd_rdp_open's socket. Returns 0 or -errno. */
+/* Records RDP-Tcp in the listener store from --listen and the configuration (address, port,
+ * security, limits, initial program), or without --listen keeps the stored RDP-Tcp (limit
+ * options that are not 0 replace its limits). Returns 0 or -errno. */
 int wtsd_rdp_listeners_sync(struct wtsd *d);
-/* Opens every stored listener but RDP-Tcp that is enabled and has a port. Failures are logged
- * (the listener stays stored). Returns 0. */
+/* Opens every stored listener that is enabled and has a port. RDP-Tcp of --listen that cannot
+ * listen fails (-EADDRNOTAVAIL); other failures are logged (the listener stays stored). */
 int wtsd_rdp_listeners_open(struct wtsd *d);
-/* Opens l (enabled, with a port; RDP-Tcp is a no-op) on its address, else RDP-Tcp's, else
- * 127.0.0.1. Returns 0, -EADDRINUSE (cannot listen), -ENOSPC, -errno. */
+/* Opens l (enabled, with a port, not listening yet; else a no-op) on its address, else
+ * RDP-Tcp's, else 127.0.0.1. Returns 0, -EADDRINUSE (cannot listen), -ENOSPC, -errno. */
 int wtsd_rdp_listener_start(struct wtsd *d, const struct wtsd_listener *l);
 /* Closes the socket of listener id (connections stay). No socket: no-op. */
 void wtsd_rdp_listener_stop(struct wtsd *d, uint32_t id);
@@ -69,6 +68,8 @@ bool wtsd_rdp_listeners_event(struct wtsd *d, void *tag);
 void wtsd_rdp_listeners_close(struct wtsd *d);
 /* The listener id that accepted connection (RDP-Tcp's when not recorded). */
 uint32_t wtsd_rdp_connection_listener(uint32_t connection);
+/* RDP-Tcp's listener id, 0 when there is none. */
+uint32_t wtsd_rdp_tcp_listener(void);
 /* True if listener_id's DACL grants uid (with its groups) every right of desired
  * (WTS_SECURITY_*). An unknown listener grants nothing. listener_ops.c. */
 bool wtsd_listener_allows(struct wtsd *d, uint32_t listener_id, uint32_t uid, uint32_t desired);
@@ -165,6 +166,9 @@ int wtsd_rdp_session_display(struct wtsd *d, void *arg);
 
 /* The connection that holds session_id, UINT32_MAX if none. Main thread. */
 uint32_t wtsd_rdp_session_holder(uint32_t session_id);
+/* The listener of the connection that holds session_id or held it last (kept in memory while
+ * the session lives); RDP-Tcp's for a session no connection has held since wtsd started. */
+uint32_t wtsd_rdp_session_listener(uint32_t session_id);
 
 /* --- rdp_limits.c (main thread) -------------------------------------------------------------- */
 
@@ -180,11 +184,16 @@ struct wtsd_rdp_stats
 /* Copies the counters and the last input time into the session the connection holds (not
  * stored). arg: struct wtsd_rdp_stats. For wtsd_mainq_call. Returns 0, or -ENOENT. */
 int wtsd_rdp_session_stats(struct wtsd *d, void *arg);
-/* Starts the once-a-second timer of the idle and disconnect timeouts (none configured: no
- * timer). Returns 0 or -errno. */
+/* Makes the timer of the idle and disconnect timeouts (armed by wtsd_rdp_limits_refresh).
+ * Returns 0 or -errno. */
 int wtsd_rdp_limits_open(struct wtsd *d);
+/* Arms the once-a-second timer while some listener has TimeoutSettingsIdle or
+ * TimeoutSettingsDisconnection, disarms it otherwise. After every change of a listener. */
+void wtsd_rdp_limits_refresh(struct wtsd *d);
+/* MaxConnectionCount of listener_id; 0 (and 0xFFFFFFFF, or an unknown listener): no limit. */
+unsigned wtsd_rdp_limits_max_connections(struct wtsd *d, uint32_t listener_id);
 /* If tag is the timer's epoll tag: disconnects idle sessions, logs off sessions disconnected
- * too long, and returns true. */
+ * too long (each by the timeouts of its listener, wtsd_rdp_session_listener), returns true. */
 bool wtsd_rdp_limits_event(struct wtsd *d, void *tag);
 void wtsd_rdp_limits_close(struct wtsd *d);
 

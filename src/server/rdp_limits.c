@@ -1,14 +1,19 @@
 /*
  * rdp_limits.c — what wtsd keeps track of while RDP sessions live: their traffic counters and
- * last input (reported by the peer threads, at most once a second), and the idle and disconnect
- * timeouts of the listener configuration (see rdp.h).
+ * last input (reported by the peer threads, at most once a second), and the limits of each
+ * listener's configuration (see rdp.h, docs/internals/listeners.md).
  *
- * One timerfd in the main epoll set ticks every second while a timeout is configured: an Active
- * RDP session with a connection whose last input is idle_timeout_s old is disconnected (as
- * WTSDisconnectSession: the session stays, its client's connection ends); a Disconnected RDP
- * session that has been so for disconnect_timeout_s is logged off (logoff.c). Sessions loaded at
- * start count their disconnection from wtsd's start, not from a time before it. Whole seconds
- * are enough for limits that Windows configures in minutes.
+ * Every limit is the listener's, read from its record when it is checked, so WTSCreateListener
+ * (UPDATE) changes it from the next check and WTSQueryListenerConfig shows what is enforced:
+ * MaxConnectionCount when a connection is accepted (rdp_peer.c), TimeoutSettingsIdle and
+ * TimeoutSettingsDisconnection (milliseconds, 0 = none) by a timerfd in the main epoll set that
+ * ticks every second while some listener has a timeout. An Active RDP session with a connection
+ * whose last input is TimeoutSettingsIdle old is disconnected (as WTSDisconnectSession: the
+ * session stays, its client's connection ends); a Disconnected RDP session that has been so for
+ * TimeoutSettingsDisconnection is logged off (logoff.c). A session's listener is that of the
+ * connection that holds it or held it last (wtsd_rdp_session_listener); sessions loaded at
+ * start count as RDP-Tcp's, and count their disconnection from wtsd's start, not from a time
+ * before it. Checks once a second are enough for limits that Windows configures in minutes.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -23,33 +28,56 @@
 #include <winpr/wtsapi.h>
 
 #include "lifecycle.h"
+#include "listeners.h"
 #include "owts_time.h"
 #include "rdp.h"
 #include "wtsd.h"
 
 #define TAG "openwts.wtsd.rdp.limits"
 
-#define FILETIME_PER_S 10000000ull
+#define FILETIME_PER_MS 10000ull
+#define NO_LIMIT        0xFFFFFFFFu /* Windows' "unlimited" MaxConnectionCount */
 
 static int timer_fd = -1;   /* main thread only */
+static bool armed;          /* the timer ticks */
 static uint64_t started_at; /* FILETIME of wtsd's start */
 
 int wtsd_rdp_limits_open(struct wtsd *d)
 {
 	started_at = owts_filetime_now();
-	if (!d->cfg.idle_timeout_s && !d->cfg.disconnect_timeout_s)
-		return 0;
 	timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (timer_fd < 0)
 		return -errno;
-	struct itimerspec its = {.it_value = {1, 0}, .it_interval = {1, 0}};
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &timer_fd};
-	if (timerfd_settime(timer_fd, 0, &its, NULL) < 0 ||
-	    epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, timer_fd, &ev) < 0)
+	if (epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, timer_fd, &ev) < 0)
 		return -errno;
-	WLog_INFO(TAG, "idle timeout %u s, disconnect timeout %u s (0: none)",
-	          d->cfg.idle_timeout_s, d->cfg.disconnect_timeout_s);
+	wtsd_rdp_limits_refresh(d);
 	return 0;
+}
+
+void wtsd_rdp_limits_refresh(struct wtsd *d)
+{
+	bool want = false;
+	for (size_t i = 0; i < d->reg.nlisteners; i++) {
+		const struct owts_listener *c = &d->reg.listeners[i]->cfg;
+		if (c->timeout_idle || c->timeout_disconnection) {
+			want = true;
+			WLog_DBG(TAG,
+			         "listener \"%s\": idle timeout %u ms, disconnect timeout %u ms",
+			         c->name, c->timeout_idle, c->timeout_disconnection);
+		}
+	}
+	if (timer_fd < 0 || want == armed)
+		return;
+	struct itimerspec its = {{0, 0}, {0, 0}};
+	if (want)
+		its = (struct itimerspec){.it_value = {1, 0}, .it_interval = {1, 0}};
+	if (timerfd_settime(timer_fd, 0, &its, NULL) < 0) {
+		WLog_ERR(TAG, "timeouts: timerfd_settime: %s", strerror(errno));
+		return;
+	}
+	armed = want;
+	WLog_INFO(TAG, "idle and disconnect timeouts %s", want ? "checked every second" : "off");
 }
 
 void wtsd_rdp_limits_close(struct wtsd *d)
@@ -58,32 +86,53 @@ void wtsd_rdp_limits_close(struct wtsd *d)
 	if (timer_fd >= 0)
 		close(timer_fd);
 	timer_fd = -1;
+	armed = false;
 }
 
-/* The first session due for a timeout at now: *logoff says which action. NULL if none. */
-static struct wtsd_session *due(struct wtsd *d, uint64_t now, bool *logoff)
+unsigned wtsd_rdp_limits_max_connections(struct wtsd *d, uint32_t listener_id)
 {
-	const uint64_t idle = d->cfg.idle_timeout_s * FILETIME_PER_S;
-	const uint64_t gone = d->cfg.disconnect_timeout_s * FILETIME_PER_S;
+	const struct wtsd_listener *l = wtsd_listener_find_id(&d->reg, listener_id);
+	if (!l || l->cfg.max_connections == NO_LIMIT)
+		return 0;
+	return l->cfg.max_connections;
+}
+
+/* What the check found: a session, the action and the listener limit that applies. */
+struct due
+{
+	struct wtsd_session *s;
+	bool logoff;
+	uint32_t limit_ms;
+	const char *listener;
+};
+
+/* The first session due for a timeout at now into *out. Returns false if none. */
+static bool due(struct wtsd *d, uint64_t now, struct due *out)
+{
 	for (size_t i = 0; i < d->reg.n; i++) {
 		struct wtsd_session *s = d->reg.sessions[i];
 		if (s->rec.id < WTSD_FIRST_ID || s->rec.protocol != WTS_PROTOCOL_TYPE_RDP ||
 		    s->ending)
 			continue;
-		if (idle && s->rec.state == WTSActive && wtsd_rdp_session_attached(s->rec.id) &&
-		    now - s->rec.last_input_time >= idle && s->rec.last_input_time <= now) {
-			*logoff = false;
-			return s;
-		}
+		const struct wtsd_listener *l =
+		    wtsd_listener_find_id(&d->reg, wtsd_rdp_session_listener(s->rec.id));
+		if (!l)
+			continue;
+		const uint64_t idle = l->cfg.timeout_idle * FILETIME_PER_MS;
+		const uint64_t gone = l->cfg.timeout_disconnection * FILETIME_PER_MS;
+		bool attached = wtsd_rdp_session_attached(s->rec.id);
+		*out = (struct due){s, false, l->cfg.timeout_idle, l->cfg.name};
+		if (idle && s->rec.state == WTSActive && attached &&
+		    s->rec.last_input_time <= now && now - s->rec.last_input_time >= idle)
+			return true;
 		uint64_t since =
 		    s->rec.disconnect_time > started_at ? s->rec.disconnect_time : started_at;
-		if (gone && s->rec.state == WTSDisconnected &&
-		    !wtsd_rdp_session_attached(s->rec.id) && since <= now && now - since >= gone) {
-			*logoff = true;
-			return s;
-		}
+		*out = (struct due){s, true, l->cfg.timeout_disconnection, l->cfg.name};
+		if (gone && s->rec.state == WTSDisconnected && !attached && since <= now &&
+		    now - since >= gone)
+			return true;
 	}
-	return NULL;
+	return false;
 }
 
 bool wtsd_rdp_limits_event(struct wtsd *d, void *tag)
@@ -93,19 +142,21 @@ bool wtsd_rdp_limits_event(struct wtsd *d, void *tag)
 	uint64_t ticks;
 	(void)!read(timer_fd, &ticks, sizeof(ticks));
 	uint64_t now = owts_filetime_now();
-	bool logoff = false;
-	struct wtsd_session *s;
+	struct due x;
 	/* Each action changes the session (detached, or ending), so the loop ends. */
-	for (unsigned n = 0; n < 1000 && (s = due(d, now, &logoff)); n++) {
-		uint32_t id = s->rec.id;
-		if (logoff) {
-			WLog_INFO(TAG, "session %u: disconnected for %u s, logging off", id,
-			          d->cfg.disconnect_timeout_s);
-			if (wtsd_logoff_begin(d, s) < 0)
+	for (unsigned n = 0; n < 1000 && due(d, now, &x); n++) {
+		uint32_t id = x.s->rec.id;
+		if (x.logoff) {
+			WLog_INFO(
+			    TAG,
+			    "session %u: disconnected for %u ms (listener \"%s\"), logging off", id,
+			    x.limit_ms, x.listener);
+			if (wtsd_logoff_begin(d, x.s) < 0)
 				break;
 		} else {
-			WLog_INFO(TAG, "session %u: no input for %u s, disconnecting", id,
-			          d->cfg.idle_timeout_s);
+			WLog_INFO(TAG,
+			          "session %u: no input for %u ms (listener \"%s\"), disconnecting",
+			          id, x.limit_ms, x.listener);
 			if (wtsd_rdp_session_detach(d, id) < 0)
 				break;
 		}

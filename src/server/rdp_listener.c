@@ -1,5 +1,7 @@
 /*
- * rdp_listener.c — the RDP listener "RDP-Tcp" inside wtsd, on libfreerdp-server2 (see rdp.h).
+ * rdp_listener.c — the RDP side of wtsd on libfreerdp-server2 (see rdp.h): start-up, the
+ * dispatch of listening sockets' events and shutdown. The sockets of "RDP-Tcp" and of every
+ * other listener are rdp_listeners.c's.
  *
  * Threads. The listening sockets sit in wtsd's epoll set and are accepted on the main thread;
  * each accepted connection then runs on a thread of its own (rdp_peer.c). FreeRDP 2.11's server
@@ -14,18 +16,10 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/epoll.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <freerdp/channels/channels.h>
-#include <winpr/ssl.h>
 #include <winpr/wlog.h>
-#include <winpr/wtsapi.h>
 
 #include "mainq.h"
 #include "rdp.h"
@@ -35,95 +29,21 @@
 
 #define STOP_WAIT_MS 5000
 
-static BOOL peer_accepted(freerdp_listener *listener, freerdp_peer *client)
-{
-	struct wtsd_rdp *rdp = listener->info;
-	/* FreeRDP leaves the socket inheritable: programs spawned into sessions must not get it. */
-	(void)fcntl(client->sockfd, F_SETFD, FD_CLOEXEC);
-	uint32_t n = rdp->next_connection++;
-	WLog_INFO(TAG, "connection RDP-Tcp#%u from %s", n, client->hostname);
-	/* On failure the peer is already freed: report success so FreeRDP does not free it too. */
-	if (wtsd_rdp_peer_start(rdp, client, n) < 0)
-		WLog_ERR(TAG, "cannot serve connection RDP-Tcp#%u", n);
-	return TRUE;
-}
-
-static int add_fds(struct wtsd *d, struct wtsd_rdp *rdp)
-{
-	void *fds[8];
-	int n = 0;
-	if (!rdp->listener->GetFileDescriptor(rdp->listener, fds, &n) || n <= 0)
-		return -EIO;
-	for (int i = 0; i < n && rdp->nfds < 8; i++) {
-		int fd = (int)(intptr_t)fds[i];
-		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &rdp->fds[rdp->nfds]};
-		if (epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
-			return -errno;
-		rdp->fds[rdp->nfds++] = fd;
-	}
-	return 0;
-}
-
 int wtsd_rdp_open(struct wtsd *d)
 {
-	const struct wtsd_config *cfg = &d->cfg;
-	/* RDP-Tcp in the listener store; the other stored listeners open after it. */
-	int r0 = wtsd_rdp_listeners_sync(d);
-	if (r0 < 0)
-		return r0;
-	if (!cfg->listen_addr[0])
-		return wtsd_rdp_listeners_open(d);
-	enum wtsd_auth auth = wtsd_config_auth(cfg);
-	struct wtsd_rdp *rdp = calloc(1, sizeof(*rdp));
-	if (!rdp)
-		return -ENOMEM;
-	rdp->d = d;
-	pthread_mutex_init(&rdp->lock, NULL);
-	d->rdp = rdp;
-	/* Before any other OpenSSL use: WinPR loads the legacy provider that NT hashes (MD4) need.
-	 */
-	if (!winpr_InitializeSSL(WINPR_SSL_INIT_DEFAULT))
-		return -EIO;
-	int r = wtsd_tls_cert_settle(cfg, rdp->cert_file, sizeof(rdp->cert_file), rdp->key_file,
-	                             sizeof(rdp->key_file));
-	if (r < 0)
-		return r;
-	/* FreeRDP's own channel code calls WTS* through WinPR's dispatcher: give it FreeRDP's
-	 * in-process table, as every FreeRDP server does (wtsd never loads libwtsapi32). */
-	WTSRegisterWtsApiFunctionTable(FreeRDP_InitWtsApi());
-	rdp->listener = freerdp_listener_new();
-	if (!rdp->listener)
-		return -ENOMEM;
-	rdp->listener->info = rdp;
-	rdp->listener->PeerAccepted = peer_accepted;
-	if (!rdp->listener->Open(rdp->listener, cfg->listen_addr, cfg->listen_port)) {
-		WLog_ERR(TAG, "cannot listen on %s:%u", cfg->listen_addr, cfg->listen_port);
-		return -EADDRNOTAVAIL;
-	}
-	r = add_fds(d, rdp);
-	if (r < 0)
-		return r;
-	WLog_INFO(TAG, "RDP-Tcp listening on %s:%u (%s; SAM %s; PAM %s)", cfg->listen_addr,
-	          cfg->listen_port, auth == WTSD_AUTH_PAM ? "TLS" : "TLS, NLA",
-	          cfg->sam_file[0] && auth != WTSD_AUTH_PAM ? cfg->sam_file : "no",
-	          auth == WTSD_AUTH_SAM ? "no"
-	          : cfg->pam_service[0] ? cfg->pam_service
-	                                : "openwts");
-	return wtsd_rdp_listeners_open(d);
+	/* RDP-Tcp in the listener store, then every enabled listener with a port on its socket. */
+	int r = wtsd_rdp_listeners_sync(d);
+	if (r == 0)
+		r = wtsd_rdp_listeners_open(d);
+	if (r == 0)
+		wtsd_rdp_limits_refresh(d);
+	return r;
 }
 
 bool wtsd_rdp_event(struct wtsd *d, void *tag, uint32_t events)
 {
-	struct wtsd_rdp *rdp = d->rdp;
-	if (rdp && wtsd_rdp_listeners_event(d, tag))
-		return true;
-	if (!rdp || (char *)tag < (char *)rdp->fds || (char *)tag >= (char *)(rdp->fds + 8))
-		return false;
 	(void)events;
-	if (!rdp->listener->CheckFileDescriptor(rdp->listener))
-		WLog_WARN(TAG, "accepting an RDP connection failed");
-	return true;
+	return d->rdp && wtsd_rdp_listeners_event(d, tag);
 }
 
 /* Waits up to ms for the last peer thread to end, running the main-loop calls they make. */
@@ -156,12 +76,6 @@ void wtsd_rdp_close(struct wtsd *d)
 	if (!rdp)
 		return;
 	wtsd_rdp_listeners_close(d);
-	for (int i = 0; i < rdp->nfds; i++)
-		(void)epoll_ctl(d->epoll_fd, EPOLL_CTL_DEL, rdp->fds[i], NULL);
-	if (rdp->listener) {
-		rdp->listener->Close(rdp->listener);
-		freerdp_listener_free(rdp->listener);
-	}
 	wtsd_rdp_peers_stop(rdp);
 	wait_peers(d, rdp, STOP_WAIT_MS);
 	pthread_mutex_lock(&rdp->lock);

@@ -17,7 +17,8 @@
  * Activate (every activation, so also after a resize) and on Refresh Rect. A client resize
  * arrives on the display control channel (rdp_disp.c) and becomes a reactivation at the new
  * size. Traffic counters and the last input time go to the session at most once a second
- * (rdp_peer_stats.c); a connection beyond max_connections is refused at PostConnect.
+ * (rdp_peer_stats.c); a connection beyond its listener's MaxConnectionCount is refused at
+ * PostConnect.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -38,6 +39,7 @@
 #include <winpr/wlog.h>
 #include <winpr/wtsapi.h>
 
+#include "listeners.h"
 #include "mainq.h"
 #include "rdp.h"
 #include "rdp_desktop.h"
@@ -161,8 +163,8 @@ static BOOL on_post_connect(freerdp_peer *client)
 	uid_t uid;
 	if (peer->refused) {
 		/* Polite: the client hears why (Set Error Info PDU) before the connection ends. */
-		WLog_WARN(TAG, "RDP-Tcp#%u from %s refused: max_connections (%u) reached",
-		          peer->connection, client->hostname, peer->rdp->d->cfg.max_connections);
+		WLog_WARN(TAG, "%s from %s refused: max_connections (%u) reached", peer->station,
+		          client->hostname, peer->max_connections);
 		if (client->settings->Password)
 			memset(client->settings->Password, 0, strlen(client->settings->Password));
 		freerdp_set_error_info(client->context->rdp, ERRINFO_SERVER_DENIED_CONNECTION);
@@ -506,15 +508,23 @@ int wtsd_rdp_peer_start(struct wtsd_rdp *rdp, freerdp_peer *client, uint32_t con
 	peer->connection = connection;
 	peer->session_id = WTSD_NO_SESSION;
 	peer->switch_to = WTSD_NO_SESSION;
-	snprintf(peer->station, sizeof(peer->station), "RDP-Tcp#%u", connection);
+	/* Main thread (the accept): the listener and its limit are read here, once. */
+	peer->listener = wtsd_rdp_connection_listener(connection);
+	peer->max_connections = wtsd_rdp_limits_max_connections(rdp->d, peer->listener);
+	const struct wtsd_listener *l = wtsd_listener_find_id(&rdp->d->reg, peer->listener);
+	snprintf(peer->station, sizeof(peer->station), "%.96s#%u", l ? l->cfg.name : "RDP-Tcp",
+	         connection);
 	pthread_mutex_lock(&rdp->lock);
 	peer->next = rdp->peers;
 	if (rdp->peers)
 		rdp->peers->prev = peer;
 	rdp->peers = peer;
-	/* max_connections counts every live connection, logged on or not (as Windows). */
-	unsigned max = rdp->d->cfg.max_connections;
-	peer->refused = max && rdp->npeers >= max;
+	/* MaxConnectionCount counts every live connection of the listener, logged on or not (as
+	 * Windows). */
+	unsigned same = 0;
+	for (const struct wtsd_rdp_peer *p = peer->next; p; p = p->next)
+		same += p->listener == peer->listener;
+	peer->refused = peer->max_connections && same >= peer->max_connections;
 	rdp->npeers++;
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);

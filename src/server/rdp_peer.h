@@ -42,7 +42,9 @@ struct wtsd_rdp_peer
 	HANDLE switched; /* set with switch_to */
 	bool reconnected;
 	bool output; /* the client wants updates (Suppress Output) */
-	bool refused; /* over max_connections: refused at PostConnect */
+	bool refused; /* over its listener's MaxConnectionCount: refused at PostConnect */
+	uint32_t listener;        /* id of the listener that accepted the connection */
+	unsigned max_connections; /* that listener's MaxConnectionCount at accept, 0 = none */
 	/* Client resizes (rdp_disp.c): the display control channel, once drdynvc is ready. */
 	struct wtsd_rdp_disp *disp;
 	bool disp_tried;

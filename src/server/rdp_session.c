@@ -5,9 +5,11 @@
  * These run on the main thread only, through wtsd_mainq_call from the peer threads, so they use
  * the registry and store as every request handler does. Which connection holds which session is
  * kept here (attached[]): a late disconnect of an old connection must not disconnect a session
- * that a newer connection has taken over. Logon, reconnect, display changes and disconnect each
- * write the session's row (client data included, schema 3) before returning, so a restarted wtsd
- * reports the same client; traffic counters and the per-second input time are not written.
+ * that a newer connection has taken over. The listener of the connection that holds or last held
+ * each session is kept too (origins[], in memory: sessions loaded at start count as RDP-Tcp's),
+ * for that listener's timeouts (rdp_limits.c). Logon, reconnect, display changes and disconnect
+ * each write the session's row (client data included, schema 3) before returning, so a restarted
+ * wtsd reports the same client; traffic counters and the per-second input time are not written.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -65,6 +67,43 @@ static int set_attach(uint32_t session_id, uint32_t connection)
 	a->session_id = session_id;
 	a->connection = connection;
 	return 0;
+}
+
+/* The listener of each session's current or last connection; main thread only. Entries of
+ * sessions that no longer exist are dropped when another is added. */
+static struct attach *origins; /* connection holds the listener id */
+static size_t norigins, caporigins;
+
+static int set_origin(struct wtsd *d, uint32_t session_id, uint32_t listener)
+{
+	for (size_t i = 0; i < norigins; i++)
+		if (origins[i].session_id == session_id) {
+			origins[i].connection = listener;
+			return 0;
+		}
+	for (size_t i = 0; i < norigins;)
+		if (!wtsd_registry_find(&d->reg, origins[i].session_id))
+			origins[i] = origins[--norigins];
+		else
+			i++;
+	if (norigins == caporigins) {
+		size_t cap = caporigins ? caporigins * 2 : 16;
+		struct attach *p = realloc(origins, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		origins = p;
+		caporigins = cap;
+	}
+	origins[norigins++] = (struct attach){session_id, listener};
+	return 0;
+}
+
+uint32_t wtsd_rdp_session_listener(uint32_t session_id)
+{
+	for (size_t i = 0; i < norigins; i++)
+		if (origins[i].session_id == session_id)
+			return origins[i].connection;
+	return wtsd_rdp_tcp_listener();
 }
 
 static void drop_attach(struct attach *a)
@@ -140,6 +179,8 @@ int wtsd_rdp_session_logon(struct wtsd *d, void *arg)
 		s->rec.logon_time = now;
 	copy_client(&s->rec, &l->client);
 	r = set_attach(s->rec.id, l->connection);
+	if (r == 0)
+		r = set_origin(d, s->rec.id, lid);
 	if (r == 0)
 		r = wtsd_store_session_put(d->reg.store, &s->rec);
 	/* A new session starts its initial program (logoff.c), as the user, inside it. */
@@ -258,6 +299,7 @@ int wtsd_rdp_session_move(struct wtsd *d, uint32_t session_id, uint32_t holder_i
 	if (!a || !h || !wtsd_registry_find(&d->reg, session_id))
 		return -ENOENT;
 	uint32_t connection = a->connection;
+	uint32_t listener = wtsd_rdp_session_listener(holder_id); /* the connection's */
 	/* A session shown by another client leaves it first, as tscon does. */
 	if (find_attach(session_id))
 		(void)wtsd_rdp_session_detach(d, session_id);
@@ -275,6 +317,8 @@ int wtsd_rdp_session_move(struct wtsd *d, uint32_t session_id, uint32_t holder_i
 	s->rec.last_input_time = now;
 	copy_client_rec(&s->rec, &old);
 	r = set_attach(session_id, connection);
+	if (r == 0)
+		r = set_origin(d, session_id, listener);
 	if (r == 0)
 		r = wtsd_store_session_put(d->reg.store, &s->rec);
 	wtsd_registry_changed(&d->reg);

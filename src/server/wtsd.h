@@ -52,7 +52,8 @@ struct wtsd_config {
 	enum wtsd_auth auth;       /* WTSD_AUTH_DEFAULT: SAM if sam_file is set, else PAM */
 	char pam_service[64];      /* PAM service name; "" = "openwts" */
 	char pam_confdir[1024];    /* PAM configuration directory; "" = /etc/pam.d (tests) */
-	/* Limits of the RDP listener (rdp_listener.c, rdp_limits.c); 0 = no limit. */
+	/* RDP-Tcp's limits, recorded in its listener configuration at start (rdp_listeners.c);
+	 * every listener's own are enforced (rdp_limits.c). 0 = no limit. */
 	unsigned max_connections;  /* connections at a time; a further one is refused */
 	unsigned idle_timeout_s;   /* an Active session without input is disconnected after it */
 	unsigned disconnect_timeout_s; /* a Disconnected RDP session is logged off after it */

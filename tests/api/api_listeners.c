@@ -6,11 +6,15 @@
  * - enumeration with the two-call count pattern, ERROR_INSUFFICIENT_BUFFER and the needed count;
  * - RDP-Tcp's configuration (its port) and its pseudo-session 65536 (WTSListen);
  * - a second listener created on 127.0.0.1:<free port>: listed, a WTSListen pseudo-session,
- *   accepting TCP connections; updated to another port; a second create fails;
+ *   accepting TCP connections; updated to another port; a second create fails; disabled
+ *   (fEnableListener 0) it stops listening, enabled again it listens;
+ * - RDP-Tcp updated: another port listens at once and the old one not, its limits are what
+ *   WTSQueryListenerConfig reports; moved back;
  * - security descriptors: the sizing call, the default DACL, a set/get round trip;
  * - unprivileged callers: may list and read, may not create or set security;
  * - a restart without --listen: both listeners, their configuration and security are back and
- *   both listen again.
+ *   both listen again, RDP-Tcp with the limits the update gave it;
+ * - a restart with --listen and --max-connections: the command line sets RDP-Tcp's limits.
  * Bad inputs of every function are rows of api_errors.c.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -35,7 +39,7 @@
 
 static char sock[256], st[256];
 static pid_t wtsd_pid;
-static unsigned port_rdp, port_test, port_test2;
+static unsigned port_rdp, port_rdp2, port_test, port_test2;
 
 static unsigned free_port(void)
 {
@@ -59,13 +63,19 @@ static bool tcp_open(unsigned port)
 	return ok;
 }
 
-/* Starts our wtsd (with RDP-Tcp on port_rdp when listen). */
-static void start_wtsd(bool listen)
+/* Starts our wtsd (with RDP-Tcp on port_rdp when listen, and --max-connections max when not
+ * NULL). */
+static void start_wtsd_max(bool listen, const char *max)
 {
 	char addr[64];
 	snprintf(addr, sizeof(addr), "127.0.0.1:%u", port_rdp);
-	const char *extra[] = { "--listen", addr, NULL };
+	const char *extra[] = {"--listen", addr, max ? "--max-connections" : NULL, max, NULL};
 	wtsd_pid = api_wtsd_start(sock, st, "listeners.log", listen ? extra : NULL);
+}
+
+static void start_wtsd(bool listen)
+{
+	start_wtsd_max(listen, NULL);
 }
 
 static void stop_wtsd(void)
@@ -80,6 +90,7 @@ static int setup(void **state)
 	snprintf(st, sizeof(st), "%s", api_path("listeners-state"));
 	setenv("OPENWTS_SOCKET", sock, 1);
 	port_rdp = free_port();
+	port_rdp2 = free_port();
 	port_test = free_port();
 	port_test2 = free_port();
 	start_wtsd(true);
@@ -184,6 +195,42 @@ static void test_create_update(void **state)
 	assert_string_equal(back.Comment, "second");
 	assert_true(tcp_open(port_test2));
 	assert_false(tcp_open(port_test));
+
+	/* Disabled: no socket; enabled again: listening. */
+	a.fEnableListener = 0;
+	assert_true(WTSCreateListenerA(NULL, NULL, 0, "Test-Tcp", &a, WTS_LISTENER_UPDATE));
+	assert_true(WTSQueryListenerConfigA(NULL, NULL, 0, "Test-Tcp", &back));
+	assert_int_equal(back.fEnableListener, 0);
+	assert_false(tcp_open(port_test2));
+	a.fEnableListener = 1;
+	assert_true(WTSCreateListenerA(NULL, NULL, 0, "Test-Tcp", &a, WTS_LISTENER_UPDATE));
+	assert_true(tcp_open(port_test2));
+}
+
+/* RDP-Tcp follows an update at once: port and limits. */
+static void test_update_rdp_tcp(void **state)
+{
+	(void)state;
+	WTSLISTENERCONFIGA cfg, back;
+	assert_true(WTSQueryListenerConfigA(NULL, NULL, 0, "RDP-Tcp", &cfg));
+	assert_int_equal(cfg.MaxConnectionCount, 0); /* no --max-connections: no limit */
+	assert_int_equal(cfg.TimeoutSettingsIdle, 0);
+	cfg.PortNumber = port_rdp2;
+	cfg.MaxConnectionCount = 7;
+	cfg.TimeoutSettingsIdle = 60000;
+	cfg.TimeoutSettingsDisconnection = 120000;
+	assert_true(WTSCreateListenerA(NULL, NULL, 0, "RDP-Tcp", &cfg, WTS_LISTENER_UPDATE));
+	assert_true(WTSQueryListenerConfigA(NULL, NULL, 0, "RDP-Tcp", &back));
+	assert_int_equal(back.PortNumber, port_rdp2);
+	assert_int_equal(back.MaxConnectionCount, 7);
+	assert_int_equal(back.TimeoutSettingsIdle, 60000);
+	assert_int_equal(back.TimeoutSettingsDisconnection, 120000);
+	assert_true(tcp_open(port_rdp2));
+	assert_false(tcp_open(port_rdp));
+	cfg.PortNumber = port_rdp;
+	assert_true(WTSCreateListenerA(NULL, NULL, 0, "RDP-Tcp", &cfg, WTS_LISTENER_UPDATE));
+	assert_true(tcp_open(port_rdp));
+	assert_false(tcp_open(port_rdp2));
 }
 
 /* A self-relative SD with only a DACL: one allow ACE, Everyone (S-1-1-0), rights. */
@@ -279,6 +326,9 @@ static void test_restart(void **state)
 	WTSLISTENERCONFIGA cfg;
 	assert_true(WTSQueryListenerConfigA(NULL, NULL, 0, "RDP-Tcp", &cfg));
 	assert_int_equal(cfg.PortNumber, port_rdp);
+	/* Without --listen the stored RDP-Tcp stays as the update left it. */
+	assert_int_equal(cfg.MaxConnectionCount, 7);
+	assert_int_equal(cfg.TimeoutSettingsIdle, 60000);
 	assert_true(WTSQueryListenerConfigA(NULL, NULL, 0, "Test-Tcp", &cfg));
 	assert_int_equal(cfg.PortNumber, port_test2);
 	assert_int_equal(listen_session("RDP-Tcp"), 65536);
@@ -294,14 +344,32 @@ static void test_restart(void **state)
 	assert_memory_equal(got, sd, len);
 }
 
+/* With --listen the command line defines RDP-Tcp again, limits included (0 = none). */
+static void test_restart_listen(void **state)
+{
+	(void)state;
+	stop_wtsd();
+	start_wtsd_max(true, "3");
+	WTSLISTENERCONFIGA cfg;
+	assert_true(WTSQueryListenerConfigA(NULL, NULL, 0, "RDP-Tcp", &cfg));
+	assert_int_equal(cfg.PortNumber, port_rdp);
+	assert_int_equal(cfg.MaxConnectionCount, 3);
+	assert_int_equal(cfg.TimeoutSettingsIdle, 0);
+	assert_int_equal(cfg.TimeoutSettingsDisconnection, 0);
+	assert_true(tcp_open(port_rdp));
+	assert_true(tcp_open(port_test2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_enumerate_and_query),
 	    cmocka_unit_test(test_create_update),
+	    cmocka_unit_test(test_update_rdp_tcp),
 	    cmocka_unit_test(test_security),
 	    cmocka_unit_test(test_unprivileged),
 	    cmocka_unit_test(test_restart),
+	    cmocka_unit_test(test_restart_listen),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,6 +18,13 @@
 #   5. Client plug-ins: receive throughput of a Windows-style plug-in in xfreerdp through the
 #      OpenWTS bridge against the same logic as a native FreeRDP addin, same test server and
 #      connection (bench/bench_vc_client.sh; skipped without xfreerdp / xvfb-run). goal >= 0.95 x
+#   6. Connect time, TCP connect to CONNECTION_STATE_ACTIVE in xfreerdp's log, wtsd against
+#      freerdp-shadow-cli, same client and security (NLA, same SAM file).           goal <= 1 x
+#   7. BENCH_RDP_SESSIONS (50) sessions held by xfreerdp clients at 1024x768: wtsd's memory per
+#      session and its CPU time when they are idle (bench/sessions_rdp.sh, 6 and 7; skipped
+#      without xfreerdp, Xvfb or freerdp-shadow-cli).       goal < 8 MiB a session, no busy loop
+#   8. Event delivery: a session change to WTSWaitSystemEvent's return in another thread,
+#      against a WTSQuerySessionInformationW round trip (bench_events).        goal <= 1 ms median
 #
 # Needs root (creating sessions, cgroups). Builds OpenWTS (wtsapi32, wtsd, wtsctl) in its own
 # build tree, BENCH_BUILD_DIR (default bench/build), as BENCH_BUILD_TYPE (default
@@ -31,12 +38,13 @@
 # Sizes can be set one by one: BENCH_PROCS (2000 sleepers in all), BENCH_SESSION_PROCS (200 of
 # them in sessions), BENCH_PROC_SESSIONS (20 sessions holding them), BENCH_REPS (21 repetitions
 # of benchmark 1), BENCH_ROUNDS (31 rounds of benchmark 2), BENCH_SESSIONS (10000),
-# BENCH_CALLS (200 calls of benchmark 3), BENCH_UID (65534, the user of created sessions).
+# BENCH_CALLS (200 calls of benchmark 3), BENCH_UID (65534, the user of created sessions),
+# BENCH_CONNECT_ROUNDS (11), BENCH_RDP_SESSIONS (50), BENCH_IDLE_SECONDS (10), BENCH_EVENTS (200).
 #
 # Exit status: 0 when every benchmark ran (goals missed or not), 1 when one failed, 2 for a usage
 # error, 77 when not root.
 #
-# Internal: `run.sh --phase processes|sessions` is what runs inside tests/with-wtsd.sh.
+# Internal: `run.sh --phase processes|sessions|events` is what runs inside tests/with-wtsd.sh.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -204,10 +212,24 @@ phase_sessions()
 	return $rc
 }
 
+# Benchmark 8: bench_events creates and logs off sessions of this wtsd, timing the events.
+phase_events()
+{
+	echo $$ >"$BENCH_TMP/phase.pid"
+	trap phase_stop TERM INT
+	local cg
+	cg=$(wtsd_cgroup)
+	[ -n "$cg" ] && echo "$cg" >>"$BENCH_TMP/cgroups"
+	log "benchmark 8: event delivery, $BENCH_EVENTS session changes to WTSWaitSystemEvent"
+	run_bench "$BENCH_TMP/events.txt" "$BENCH_BIN/bench_events" -n "$BENCH_EVENTS" \
+		-u "$BENCH_UID"
+}
+
 if [ "${1:-}" = --phase ]; then
 	case "${2:-}" in
 	processes) phase_processes ;;
 	sessions) phase_sessions ;;
+	events) phase_events ;;
 	*) exit 2 ;;
 	esac
 	exit $?
@@ -232,7 +254,10 @@ if [ $quick -eq 1 ]; then
 	: "${BENCH_VC_ROUNDS:=1}" "${BENCH_VC_BYTES:=8388608}" "${BENCH_VC_RTTS:=500}"
 	: "${BENCH_PROCS:=300}" "${BENCH_SESSION_PROCS:=30}" "${BENCH_PROC_SESSIONS:=3}"
 	: "${BENCH_REPS:=5}" "${BENCH_ROUNDS:=5}" "${BENCH_SESSIONS:=1000}" "${BENCH_CALLS:=20}"
+	: "${BENCH_CONNECT_ROUNDS:=3}" "${BENCH_RDP_SESSIONS:=10}" "${BENCH_IDLE_SECONDS:=5}"
+	: "${BENCH_EVENTS:=50}"
 fi
+: "${BENCH_EVENTS:=200}"
 : "${BENCH_PROCS:=2000}" "${BENCH_SESSION_PROCS:=200}" "${BENCH_PROC_SESSIONS:=20}"
 : "${BENCH_REPS:=21}" "${BENCH_ROUNDS:=31}" "${BENCH_SESSIONS:=10000}" "${BENCH_CALLS:=200}"
 if [ "$BENCH_SESSION_PROCS" -gt "$BENCH_PROCS" ] || [ "$BENCH_PROC_SESSIONS" -lt 1 ]; then
@@ -250,7 +275,7 @@ mkdir -p "$BENCH_BUILD_DIR" || exit 1
 buildlog="$BENCH_BUILD_DIR/build.log"
 log "building OpenWTS ($BENCH_BUILD_TYPE) in $build (log: $buildlog)"
 if ! { cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE="$BENCH_BUILD_TYPE" -DBUILD_TESTING=OFF &&
-	cmake --build "$build" --target wtsapi32 wtsd wtsctl openwts_bridge -j2; } >"$buildlog" 2>&1; then
+	cmake --build "$build" --target wtsapi32 wtsd wtsctl openwts_bridge qwinsta logoff -j2; } >"$buildlog" 2>&1; then
 	tail -n 30 "$buildlog" >&2
 	log "build failed"
 	exit 1
@@ -277,7 +302,7 @@ fi
 BENCH_TMP=$(mktemp -d /tmp/openwts-bench.XXXXXX) || exit 1
 export BENCH_TMP BENCH_BIN="$bin" BENCH_WTSCTL="$build/wtsctl" BENCH_UID BENCH_SLEEP_SECONDS \
 	BENCH_PROCS BENCH_SESSION_PROCS BENCH_PROC_SESSIONS BENCH_REPS BENCH_ROUNDS BENCH_SESSIONS \
-	BENCH_CALLS
+	BENCH_CALLS BENCH_EVENTS
 wrapper=
 
 # Removes whatever a phase left: sleepers, and the processes and cgroups of the wtsd instances.
@@ -379,8 +404,29 @@ if [ $status -eq 0 ]; then
 		status=1
 	fi
 fi
+# Benchmarks 6 and 7: wtsd against freerdp-shadow-cli, and sessions held by clients.
+rdp_rc=77
+if [ $status -eq 0 ]; then
+	log "benchmarks 6 and 7: connect time against freerdp-shadow-cli; sessions held by clients"
+	export BENCH_CONNECT_ROUNDS BENCH_RDP_SESSIONS BENCH_IDLE_SECONDS
+	BENCH_LOG_FD=3 setsid -w "$here/sessions_rdp.sh" "$build/wtsd" "$build/tools" 3>&2 \
+		>"$BENCH_TMP/rdp.txt" 2>"$BENCH_BUILD_DIR/rdp.log" &
+	wrapper=$!
+	echo "$wrapper" >"$BENCH_TMP/phase.pid"
+	wait "$wrapper"
+	rdp_rc=$?
+	wrapper=
+	if [ $rdp_rc -ne 0 ] && [ $rdp_rc -ne 77 ]; then
+		tail -n 30 "$BENCH_BUILD_DIR/rdp.log" >&2
+		log "benchmarks 6 and 7 failed (exit $rdp_rc); its log: $BENCH_BUILD_DIR/rdp.log"
+		status=1
+	fi
+fi
+# Benchmark 8 needs no RDP client: its own throw-away wtsd.
+[ $status -eq 0 ] && { run_phase events || status=1; }
 cat "$BENCH_TMP"/processes.txt "$BENCH_TMP"/pidsession.txt "$BENCH_TMP"/sessions.txt \
-	"$BENCH_TMP"/channels.txt "$BENCH_TMP"/vcclient.txt \
+	"$BENCH_TMP"/channels.txt "$BENCH_TMP"/vcclient.txt "$BENCH_TMP"/rdp.txt \
+	"$BENCH_TMP"/events.txt \
 	>"$BENCH_BUILD_DIR/results-raw.txt" 2>/dev/null
 cleanup
 trap - INT TERM
@@ -465,7 +511,36 @@ fi
 		} else {
 			printf "5  client plug-in via bridge: skipped (xfreerdp, xvfb-run or openssl missing)\n"
 		}
-		printf "\nratios: OpenWTS / baseline time (1, 3) or rate (2, 4). Details: results-raw.txt.\n"
+		if (v["rdp.connect.rounds"] > 0) {
+			r6 = v["rdp.connect.owts.median_ms"] / v["rdp.connect.base.median_ms"]
+			printf fmt, "6", "connect to Active (NLA, 1024x768), ms",
+			    sprintf("%.0f", v["rdp.connect.owts.median_ms"]),
+			    sprintf("freerdp-shadow-cli %15.0f", v["rdp.connect.base.median_ms"]),
+			    sprintf("%.2fx", r6), "<= 1x", verdict(r6 <= 1)
+			n7 = v["rdp.held.active"]
+			m7 = v["rdp.held.rss_per_session_kib"] / 1024
+			printf fmt, "7", sprintf("%d/%d Active sessions: RSS per session", n7,
+			    v["rdp.held.sessions"]), sprintf("%.2f MiB", m7),
+			    sprintf("wtsd with none %14.1f MiB", v["rdp.held.wtsd_rss0_kib"] / 1024),
+			    "", "< 8 MiB", verdict(m7 < 8 && n7 == v["rdp.held.sessions"])
+			printf fmt, "", sprintf("  wtsd CPU, %d idle sessions, %.0f s", n7,
+			    v["rdp.held.idle_s"]), sprintf("%.2f %%", v["rdp.held.idle_cpu_pct"]),
+			    "", "", "~0", verdict(v["rdp.held.idle_cpu_pct"] < 1)
+		} else {
+			printf "6, 7 RDP sessions: skipped (xfreerdp, Xvfb or freerdp-shadow-cli missing)\n"
+		}
+		if (v["events.count"] > 0) {
+			printf fmt, "8", "change -> WTSWaitSystemEvent return, ms",
+			    sprintf("%.3f", v["events.delivery.median_ms"]),
+			    sprintf("WTSQuerySessionInfo RTT %10.3f", v["events.query.median_ms"]),
+			    sprintf("%.2fx", v["events.delivery.median_ms"] / v["events.query.median_ms"]),
+			    "<= 1 ms", verdict(v["events.delivery.median_ms"] <= 1)
+			printf fmt, "", "  p90; from before the change (bound)",
+			    sprintf("%.3f", v["events.delivery.p90_ms"]),
+			    sprintf("bound median %.3f p90 %.3f", v["events.bound.median_ms"],
+			        v["events.bound.p90_ms"]), "", "", ""
+		}
+		printf "\nratios: OpenWTS / baseline time (1, 3, 6, 8) or rate (2, 4, 5). Details: results-raw.txt.\n"
 		printf "benchmark 2 baseline outcome: %d ENODATA, %d ESRCH, %d other, %d ok;",
 		    v["pidsession.sd_enodata"], v["pidsession.sd_esrch"], v["pidsession.sd_other"],
 		    v["pidsession.sd_ok"]
@@ -474,6 +549,22 @@ fi
 		printf "benchmark 3: %d sessions created in %.1f s; reply %d bytes; bare exchange %.3f ms\n",
 		    v["sessions.created"], v["sessions.create_s"], v["sessions.full.reply_bytes"],
 		    v["sessions.full.exchange.median_ms"]
+		if (v["rdp.connect.rounds"] > 0) {
+			printf "benchmark 6: medians of %d rounds (p90 %.0f / %.0f ms), paired ratio %.2f;" \
+			    " from the client start %.0f / %.0f ms\n", v["rdp.connect.rounds"],
+			    v["rdp.connect.owts.p90_ms"], v["rdp.connect.base.p90_ms"],
+			    v["rdp.connect.paired_ratio"], v["rdp.connect.owts.from_start_median_ms"],
+			    v["rdp.connect.base.from_start_median_ms"]
+			printf "benchmark 7: PSS %.2f MiB a session; wtsd %.1f MiB RSS, %d threads with" \
+			    " %d sessions; %.0f ms CPU in %.0f s idle; all connected in %.1f s\n",
+			    v["rdp.held.pss_per_session_kib"] / 1024, v["rdp.held.wtsd_rss_kib"] / 1024,
+			    v["rdp.held.wtsd_threads"], v["rdp.held.active"], v["rdp.held.idle_cpu_ms"],
+			    v["rdp.held.idle_s"], v["rdp.held.connect_all_s"]
+		}
+		if (v["events.count"] > 0)
+			printf "benchmark 8: %d events (%d missed, %d wrong); the change itself %.3f ms" \
+			    " median (SQLite commit)\n", v["events.count"], v["events.missed"],
+			    v["events.wrong"], v["events.change.median_ms"]
 	}' "$BENCH_BUILD_DIR/results-raw.txt"
 } | tee "$BENCH_BUILD_DIR/results.txt"
 exit 0

@@ -1,6 +1,7 @@
 #!/bin/sh
-# deps.sh [--test] — installs what OpenWTS needs on Debian 12 (run as root or with sudo).
-# Without --test: building and running wtsd. With --test: also the test suite's tools.
+# deps.sh [--test | --bench] — installs what OpenWTS needs on Debian 12 (run as root or sudo).
+# Without an option: building and running wtsd. --test: also the test suite's tools. --bench:
+# also what bench/run.sh compares with (bench/README.md).
 set -eu
 run() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # freerdp2-dev brings libfreerdp-server2 (the RDP listener); libssl-dev: OpenSSL 3 for the
@@ -16,6 +17,12 @@ if [ "${1:-}" = "--test" ]; then
 	# libx11-dev: tests/e2e/xresize, which resizes the client's window.
 	pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev util-linux binutils procps
 	      freerdp2-x11 xvfb xauth winpr-utils libx11-dev"
+fi
+if [ "${1:-}" = "--bench" ]; then
+	# procps: ps, the baseline of benchmark 1; freerdp2-x11, xvfb, xauth: the client of
+	# benchmarks 4-7; freerdp2-shadow-x11: freerdp-shadow-cli, the baseline of benchmark 6;
+	# openssl: the baseline server's certificate.
+	pkgs="$pkgs procps freerdp2-x11 xvfb xauth freerdp2-shadow-x11 openssl"
 fi
 run env DEBIAN_FRONTEND=noninteractive apt-get update -q
 # shellcheck disable=SC2086

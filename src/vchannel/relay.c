@@ -208,12 +208,20 @@ static int enqueue(struct wtsd_relay *r, struct relay_chan *c, const uint8_t hdr
 	return 0;
 }
 
-/* Sends c's held packets until the app's socket is full. Returns false if the app is gone. */
+/* Sends c's held packets until the app's socket is full, up to FLUSH_BATCH a system call.
+ * Returns false if the app is gone. */
+#define FLUSH_BATCH 64
 static bool flush_app(struct wtsd_relay *r, struct relay_chan *c)
 {
 	while (c->q) {
-		struct relay_pkt *p = c->q;
-		ssize_t n = send(c->fd, p->data, p->len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		struct mmsghdr mm[FLUSH_BATCH];
+		struct iovec iov[FLUSH_BATCH];
+		unsigned k = 0;
+		for (struct relay_pkt *p = c->q; p && k < FLUSH_BATCH; p = p->next, k++) {
+			iov[k] = (struct iovec){ p->data, p->len };
+			mm[k] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[k], .msg_iovlen = 1 } };
+		}
+		int n = sendmmsg(c->fd, mm, k, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -223,12 +231,19 @@ static bool flush_app(struct wtsd_relay *r, struct relay_chan *c)
 			}
 			return false;
 		}
-		c->q = p->next;
+		for (int i = 0; i < n; i++) {
+			struct relay_pkt *p = c->q;
+			c->q = p->next;
+			c->held -= p->len;
+			r->held -= p->len;
+			free(p);
+		}
 		if (!c->q)
 			c->qtail = &c->q;
-		c->held -= p->len;
-		r->held -= p->len;
-		free(p);
+		if ((unsigned)n < k) {
+			want_out(r, c, true);
+			return true;
+		}
 	}
 	want_out(r, c, false);
 	return true;
@@ -250,7 +265,9 @@ struct batch
 static bool batch_flush(struct wtsd_relay *r, struct relay_chan *c, struct batch *b)
 {
 	unsigned sent = 0;
-	if (c->fd >= 0 && !c->q) {
+	/* A static channel's chunks come one callback each: they wait for the end of the turn
+	 * (wtsd_relay_check) and go out together. */
+	if (c->fd >= 0 && !c->q && c->dynamic) {
 		int n;
 		do
 			n = sendmmsg(c->fd, b->mm, b->n, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -261,6 +278,8 @@ static bool batch_flush(struct wtsd_relay *r, struct relay_chan *c, struct batch
 		if (sent < b->n)
 			want_out(r, c, true);
 	}
+	if (!c->dynamic && c->fd >= 0)
+		r->flush_due = true;
 	for (unsigned i = sent; i < b->n; i++) {
 		if (enqueue(r, c, b->hdr[i], b->iov[i][1].iov_base, b->iov[i][1].iov_len) < 0) {
 			WLog_ERR(TAG, "session %u: channel \"%s\": out of memory, data lost",
@@ -506,6 +525,12 @@ bool wtsd_relay_check(struct wtsd_relay *r)
 	if (r->waiting)
 		run_opens(r);
 	relay_client_poll(r);
+	if (r->flush_due) {
+		r->flush_due = false;
+		for (struct relay_chan *c = r->chans; c; c = c->next)
+			if (c->fd >= 0 && c->q && !c->out_armed && !flush_app(r, c))
+				detach_app(r, c, "the app closed it");
+	}
 	update_throttle(r);
 	return !r->failed;
 }

@@ -63,6 +63,7 @@ struct wtsd_relay
 	size_t held; /* bytes held for apps that have a socket */
 	bool throttled;
 	bool failed; /* the client connection failed while sending */
+	bool flush_due; /* static chunks wait in their queues for the end of the turn */
 	psPeerReceiveChannelData freerdp_receive; /* FreeRDP's handler (drdynvc) */
 	uint8_t buf[RELAY_BUF];                   /* one packet from an app */
 	uint8_t *dvc_buf;                         /* one message from a dynamic channel */

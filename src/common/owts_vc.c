@@ -31,6 +31,17 @@ void owts_vc_header_get(const uint8_t in[OWTS_VC_HEADER], uint32_t *length, uint
 	*flags = f;
 }
 
+size_t owts_vc_record_len(size_t len, size_t off)
+{
+	if (off > len || len - off <= OWTS_VC_HEADER)
+		return 0;
+	size_t rest = len - off - OWTS_VC_HEADER;
+	if (rest <= OWTS_VC_CHUNK)
+		return rest;
+	/* Not the last record: a full one, and the next must have room for its header. */
+	return rest > OWTS_VC_CHUNK + OWTS_VC_HEADER ? OWTS_VC_CHUNK : 0;
+}
+
 int owts_vc_parse(const uint8_t *pkt, size_t len, struct owts_vc_packet *p)
 {
 	if (len < OWTS_VC_HEADER)

@@ -11,9 +11,14 @@
  *
  * followed by a piece of the message:
  *
- *  - wtsd → app: at most OWTS_VC_CHUNK (CHANNEL_CHUNK_LENGTH) bytes, so one packet is what one
- *    WTSVirtualChannelRead returns, header included when the channel shows the protocol. The
- *    socket is what WTSVirtualFileHandle gives, and a read of it is a Windows read.
+ *  - wtsd → app: up to OWTS_VC_RECORDS records, each a header and at most OWTS_VC_CHUNK
+ *    (CHANNEL_CHUNK_LENGTH) bytes of one message: what one WTSVirtualChannelRead returns, header
+ *    included when the channel shows the protocol. Every record of a packet but the last holds
+ *    exactly OWTS_VC_CHUNK bytes, so the records need no length of their own; a packet holds
+ *    records of one message only. The library peeks a packet once, hands out its records one
+ *    read at a time, and takes the packet off the socket after the last one: the socket (what
+ *    WTSVirtualFileHandle gives) stays readable while any record is left, and a packet costs the
+ *    app two system calls, not one per 1600 bytes.
  *  - app → wtsd: at most OWTS_VC_SEGMENT bytes; wtsd joins the pieces of a message
  *    (struct owts_vc_join) and sends it to the client as one channel write. A packet whose
  *    flags have a bit of OWTS_VC_CTL_MASK and length 0 carries no data but asks wtsd to purge.
@@ -35,6 +40,8 @@
 #define OWTS_VC_SEGMENT   (64u * 1024u)      /* data bytes of one packet app → wtsd */
 #define OWTS_VC_WRITE_MAX (16u * 1024u * 1024u) /* the largest WTSVirtualChannelWrite */
 #define OWTS_VC_NAME_MAX  260u               /* a dynamic channel's name, NUL included (MAX_PATH) */
+#define OWTS_VC_RECORDS   40u                /* records in a packet wtsd → app */
+#define OWTS_VC_PACKET_MAX (OWTS_VC_RECORDS * (OWTS_VC_HEADER + OWTS_VC_CHUNK)) /* 64,320 bytes */
 
 #define OWTS_VC_FIRST 0x01u /* CHANNEL_FLAG_FIRST */
 #define OWTS_VC_LAST  0x02u /* CHANNEL_FLAG_LAST */
@@ -52,6 +59,13 @@
 /* Writes / reads a packet header. */
 void owts_vc_header_put(uint8_t out[OWTS_VC_HEADER], uint32_t length, uint32_t flags);
 void owts_vc_header_get(const uint8_t in[OWTS_VC_HEADER], uint32_t *length, uint32_t *flags);
+
+/*
+ * The record at offset off of a packet of len bytes from wtsd: its data length (the header is
+ * OWTS_VC_HEADER bytes at off). Returns 0 for a malformed packet (no room for a header and one
+ * byte, or a record that is neither full nor the packet's last).
+ */
+size_t owts_vc_record_len(size_t len, size_t off);
 
 /* A packet from an app, checked. */
 struct owts_vc_packet {

@@ -127,6 +127,9 @@ struct relay_chan *relay_chan_new(struct wtsd_relay *r, const char *name, bool d
 
 static void queue_drop(struct wtsd_relay *r, struct relay_chan *c)
 {
+	free(c->pk); /* the packet being built */
+	c->pk = NULL;
+	c->pk_records = 0;
 	for (struct relay_pkt *p = c->q, *next; p; p = next) {
 		next = p->next;
 		free(p);
@@ -190,24 +193,6 @@ static void want_out(struct wtsd_relay *r, struct relay_chan *c, bool on)
 		c->out_armed = on;
 }
 
-static int enqueue(struct wtsd_relay *r, struct relay_chan *c, const uint8_t hdr[OWTS_VC_HEADER],
-                   const uint8_t *data, size_t len)
-{
-	struct relay_pkt *p = malloc(sizeof(*p) + OWTS_VC_HEADER + len);
-	if (!p)
-		return -ENOMEM;
-	p->next = NULL;
-	p->len = OWTS_VC_HEADER + len;
-	memcpy(p->data, hdr, OWTS_VC_HEADER);
-	memcpy(p->data + OWTS_VC_HEADER, data, len);
-	*c->qtail = p;
-	c->qtail = &p->next;
-	c->held += p->len;
-	if (c->fd >= 0)
-		r->held += p->len;
-	return 0;
-}
-
 /* Sends c's held packets until the app's socket is full, up to FLUSH_BATCH a system call.
  * Returns false if the app is gone. */
 #define FLUSH_BATCH 64
@@ -249,45 +234,47 @@ static bool flush_app(struct wtsd_relay *r, struct relay_chan *c)
 	return true;
 }
 
-/* Packets cut from one piece of client data, sent together (sendmmsg): one system call for up to
- * BATCH chunks. */
-#define BATCH 64
-struct batch
+/* Ends the packet being built for c: it joins c's queue, sent at the end of the turn. */
+static void close_packet(struct wtsd_relay *r, struct relay_chan *c)
 {
-	unsigned n;
-	uint8_t hdr[BATCH][OWTS_VC_HEADER];
-	struct iovec iov[BATCH][2];
-	struct mmsghdr mm[BATCH];
-};
+	struct relay_pkt *p = c->pk;
+	if (!p)
+		return;
+	c->pk = NULL;
+	c->pk_records = 0;
+	if (p->len < OWTS_VC_PACKET_MAX / 2) {
+		struct relay_pkt *q = realloc(p, sizeof(*p) + p->len); /* give back what is unused */
+		if (q)
+			p = q;
+	}
+	p->next = NULL;
+	*c->qtail = p;
+	c->qtail = &p->next;
+	c->held += p->len;
+	if (c->fd >= 0)
+		r->held += p->len;
+}
 
-/* Sends the batch to c's app; what its socket does not take is held. Returns false if the app
- * is gone. */
-static bool batch_flush(struct wtsd_relay *r, struct relay_chan *c, struct batch *b)
+/* Appends one record (header and n <= OWTS_VC_CHUNK bytes) to the packet being built for c,
+ * starting one when needed. Returns false when out of memory. */
+static bool add_record(struct wtsd_relay *r, struct relay_chan *c, uint32_t total, uint32_t f,
+                       const uint8_t *data, size_t n)
 {
-	unsigned sent = 0;
-	/* A static channel's chunks come one callback each: they wait for the end of the turn
-	 * (wtsd_relay_check) and go out together. */
-	if (c->fd >= 0 && !c->q && c->dynamic) {
-		int n;
-		do
-			n = sendmmsg(c->fd, b->mm, b->n, MSG_DONTWAIT | MSG_NOSIGNAL);
-		while (n < 0 && errno == EINTR);
-		if (n < 0 && errno != EAGAIN)
+	if (c->pk && (f & OWTS_VC_FIRST))
+		close_packet(r, c); /* a packet holds records of one message */
+	if (!c->pk) {
+		if (!(c->pk = malloc(sizeof(*c->pk) + OWTS_VC_PACKET_MAX)))
 			return false;
-		sent = n < 0 ? 0 : (unsigned)n;
-		if (sent < b->n)
-			want_out(r, c, true);
-	}
-	if (!c->dynamic && c->fd >= 0)
+		c->pk->len = 0;
 		r->flush_due = true;
-	for (unsigned i = sent; i < b->n; i++) {
-		if (enqueue(r, c, b->hdr[i], b->iov[i][1].iov_base, b->iov[i][1].iov_len) < 0) {
-			WLog_ERR(TAG, "session %u: channel \"%s\": out of memory, data lost",
-			         r->session_id, c->name);
-			break;
-		}
 	}
-	b->n = 0;
+	uint8_t *at = c->pk->data + c->pk->len;
+	owts_vc_header_put(at, total, f);
+	memcpy(at + OWTS_VC_HEADER, data, n);
+	c->pk->len += OWTS_VC_HEADER + n;
+	/* Only the last record of a packet may be short: the app splits records by that rule. */
+	if (++c->pk_records == OWTS_VC_RECORDS || n < OWTS_VC_CHUNK || (f & OWTS_VC_LAST))
+		close_packet(r, c);
 	return true;
 }
 
@@ -308,26 +295,20 @@ void relay_to_app(struct wtsd_relay *r, struct relay_chan *c, uint32_t total, ui
 			return;
 		}
 	}
-	struct batch b;
-	b.n = 0;
-	bool ok = true, first = flags & OWTS_VC_FIRST;
+	bool first = flags & OWTS_VC_FIRST;
 	do {
 		size_t n = len < OWTS_VC_CHUNK ? len : OWTS_VC_CHUNK;
 		uint32_t f = (first ? OWTS_VC_FIRST : 0) |
 		             ((flags & OWTS_VC_LAST) && n == len ? OWTS_VC_LAST : 0);
-		unsigned i = b.n++;
-		owts_vc_header_put(b.hdr[i], total, f);
-		b.iov[i][0] = (struct iovec){ b.hdr[i], OWTS_VC_HEADER };
-		b.iov[i][1] = (struct iovec){ (void *)data, n };
-		b.mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = b.iov[i], .msg_iovlen = 2 } };
+		if (!add_record(r, c, total, f, data, n)) {
+			WLog_ERR(TAG, "session %u: channel \"%s\": out of memory, data lost",
+			         r->session_id, c->name);
+			break;
+		}
 		first = false;
 		data += n;
 		len -= n;
-		if (b.n == BATCH || !len)
-			ok = batch_flush(r, c, &b);
-	} while (ok && len);
-	if (!ok)
-		detach_app(r, c, "the app closed it");
+	} while (len);
 	update_throttle(r);
 }
 
@@ -526,10 +507,14 @@ bool wtsd_relay_check(struct wtsd_relay *r)
 		run_opens(r);
 	relay_client_poll(r);
 	if (r->flush_due) {
+		/* What the turn brought goes to the apps: packets of many records, many packets a
+		 * system call. */
 		r->flush_due = false;
-		for (struct relay_chan *c = r->chans; c; c = c->next)
+		for (struct relay_chan *c = r->chans; c; c = c->next) {
+			close_packet(r, c);
 			if (c->fd >= 0 && c->q && !c->out_armed && !flush_app(r, c))
 				detach_app(r, c, "the app closed it");
+		}
 	}
 	update_throttle(r);
 	return !r->failed;

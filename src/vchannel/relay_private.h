@@ -41,6 +41,8 @@ struct relay_chan
 	struct wtsd_relay_open *opening; /* dynamic: until the client answers */
 	int fd;                          /* wtsd's end of the app's socket, -1: no app */
 	bool out_armed;                  /* EPOLLOUT is in the epoll set */
+	struct relay_pkt *pk;            /* the packet being built this turn (OWTS_VC_PACKET_MAX) */
+	unsigned pk_records;             /* records in pk */
 	struct relay_pkt *q, **qtail;    /* held for the app, oldest first */
 	size_t held;                     /* bytes in q (headers included) */
 	bool dropping, drop_logged;      /* static, no app, over PREOPEN_MAX */
@@ -63,7 +65,7 @@ struct wtsd_relay
 	size_t held; /* bytes held for apps that have a socket */
 	bool throttled;
 	bool failed; /* the client connection failed while sending */
-	bool flush_due; /* static chunks wait in their queues for the end of the turn */
+	bool flush_due; /* packets built this turn wait for its end */
 	psPeerReceiveChannelData freerdp_receive; /* FreeRDP's handler (drdynvc) */
 	uint8_t buf[RELAY_BUF];                   /* one packet from an app */
 	uint8_t *dvc_buf;                         /* one message from a dynamic channel */

@@ -133,7 +133,9 @@ struct wts_channel {
 	uint32_t session_id;        /* the session wtsd resolved; fixed */
 	char name[OWTS_VC_NAME_MAX]; /* the name as the app passed it; fixed */
 	pthread_mutex_t write_lock; /* the packets of one message, or one purge request, at a time */
-	pthread_mutex_t read_lock;  /* the peek and receive of one packet, or a purge of the input */
+	pthread_mutex_t read_lock;  /* the packet being read and the buffer below, or a purge */
+	uint8_t *rbuf;              /* a peeked packet (OWTS_VC_PACKET_MAX bytes); read_lock */
+	size_t rlen, roff;          /* its length, and the offset of its next record; read_lock */
 	HANDLE event;               /* WTSVirtualEventHandle, made on first query; table lock */
 	unsigned refs;              /* the table's reference plus calls in progress; table lock */
 };

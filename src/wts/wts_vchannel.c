@@ -71,6 +71,7 @@ static void channel_free(struct wts_channel *ch)
 		close(ch->fd);
 	pthread_mutex_destroy(&ch->write_lock);
 	pthread_mutex_destroy(&ch->read_lock);
+	free(ch->rbuf);
 	free(ch);
 }
 

@@ -2,13 +2,14 @@
  * wts_vchannel_io.c — WTSVirtualChannelRead, WTSVirtualChannelWrite and the two purges, on the
  * channel socket of an open channel (src/common/owts_vc.h; docs/internals/vchannels.md).
  *
- * wtsd sends the app one packet per chunk the client sent (at most OWTS_VC_CHUNK data bytes
- * after an 8-byte CHANNEL_PDU_HEADER), so a read is one packet: waited for with poll(), then
- * received with one recvmsg() straight into the caller's buffer — the header into a local array
- * unless the channel shows the protocol, then it goes to the caller with the data. A buffer too
- * small for the largest packet first peeks at the real size, so a packet that does not fit
- * stays queued (ERROR_INSUFFICIENT_BUFFER loses nothing). The socket stays blocking as wtsd made
- * it; receives use MSG_DONTWAIT and go back to poll() if another thread took the packet.
+ * wtsd sends the app packets of up to OWTS_VC_RECORDS records, each an 8-byte CHANNEL_PDU_HEADER
+ * and at most OWTS_VC_CHUNK data bytes: a read is one record. The packet at the head of the
+ * socket is peeked whole into the channel's buffer (one system call), its records go to the
+ * caller one read at a time (the header only when the channel shows the protocol), and the
+ * packet leaves the socket with its last record — so the socket stays readable, for poll() on
+ * WTSVirtualFileHandle and for WTSVirtualEventHandle, while any record is left. A record that
+ * does not fit the caller's buffer stays (ERROR_INSUFFICIENT_BUFFER loses nothing). Reads wait
+ * with poll() only when nothing is queued; the socket stays blocking as wtsd made it.
  *
  * A write is one message: packets of at most OWTS_VC_SEGMENT bytes, FIRST on the first and LAST
  * on the last, sent with sendmsg() from the caller's buffer behind a header (no copy) under the
@@ -23,6 +24,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -32,7 +34,6 @@
 
 #include "wts_private.h"
 
-#define PACKET_MAX (OWTS_VC_HEADER + OWTS_VC_CHUNK) /* the largest packet wtsd sends */
 
 static int64_t now_ms(void)
 {
@@ -82,35 +83,45 @@ static int wait_readable(int fd, int64_t deadline)
 }
 
 /*
- * Receives the packet at the head of the socket into buf (the data alone, or header and data when
- * show), if it fits. Returns the bytes given to the caller, -EAGAIN when no packet is queued,
- * -ENOBUFS when it does not fit (nothing consumed), -EPIPE at the end, -EBADMSG for a packet
- * wtsd should not have sent (consumed), or -errno. The channel's read lock must be held.
+ * Gives the caller the next record of the channel (the data alone, or header and data when show),
+ * if it fits: from the packet peeked before, else from the packet at the head of the socket,
+ * which is peeked whole into the channel's buffer and taken off the socket after its last record.
+ * Returns the bytes given, -EAGAIN when no packet is queued, -ENOBUFS when the record does not fit
+ * (nothing consumed), -EPIPE at the end, -EBADMSG for a packet wtsd should not have sent
+ * (dropped), or -errno. The channel's read lock must be held.
  */
-static long receive(int fd, bool show, char *buf, size_t size)
+static long receive(struct wts_channel *ch, bool show, char *buf, size_t size)
 {
-	uint8_t head[OWTS_VC_HEADER];
-	size_t fits = show ? PACKET_MAX : OWTS_VC_CHUNK;
-	if (size < fits) {
-		ssize_t n = recv(fd, head, sizeof(head), MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	if (ch->roff >= ch->rlen) {
+		if (!ch->rbuf && !(ch->rbuf = malloc(OWTS_VC_PACKET_MAX)))
+			return -ENOMEM;
+		ssize_t n = recv(ch->fd, ch->rbuf, OWTS_VC_PACKET_MAX,
+		                 MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
 		if (n < 0)
 			return -errno;
 		if (n == 0)
 			return -EPIPE;
-		size_t want = show ? (size_t)n : (size_t)n - OWTS_VC_HEADER;
-		if ((size_t)n >= OWTS_VC_HEADER && want > size)
-			return -ENOBUFS;
+		ch->rlen = (size_t)n;
+		ch->roff = 0;
 	}
-	struct iovec iov[2] = {{head, sizeof(head)}, {buf, size}};
-	struct msghdr mh = {.msg_iov = show ? iov + 1 : iov, .msg_iovlen = show ? 1 : 2};
-	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
-	if (n < 0)
-		return -errno;
-	if (n == 0)
-		return -EPIPE;
-	if ((mh.msg_flags & MSG_TRUNC) || (size_t)n < OWTS_VC_HEADER)
+	size_t dl = ch->rlen <= OWTS_VC_PACKET_MAX ? owts_vc_record_len(ch->rlen, ch->roff) : 0;
+	if (dl == 0) {
+		uint8_t one;
+		(void)recv(ch->fd, &one, 1, MSG_DONTWAIT); /* drops the packet */
+		ch->rlen = ch->roff = 0;
 		return -EBADMSG;
-	return show ? (long)n : (long)n - OWTS_VC_HEADER;
+	}
+	size_t give = show ? OWTS_VC_HEADER + dl : dl;
+	if (give > size)
+		return -ENOBUFS;
+	memcpy(buf, ch->rbuf + ch->roff + (show ? 0 : OWTS_VC_HEADER), give);
+	ch->roff += OWTS_VC_HEADER + dl;
+	if (ch->roff >= ch->rlen) {
+		uint8_t one;
+		(void)recv(ch->fd, &one, 1, MSG_DONTWAIT); /* its last record: the packet goes */
+		ch->rlen = ch->roff = 0;
+	}
+	return (long)give;
 }
 
 /* Reads one packet, waiting up to timeout ms. *got = 0 on timeout. */
@@ -133,7 +144,7 @@ static DWORD channel_read(struct wts_channel *ch, ULONG timeout, char *buf, size
 		if (deadline == -2)
 			deadline = timeout == INFINITE ? -1 : now_ms() + timeout;
 		pthread_mutex_lock(&ch->read_lock);
-		long n = receive(ch->fd, show, buf, size);
+		long n = receive(ch, show, buf, size);
 		pthread_mutex_unlock(&ch->read_lock);
 		if (n >= 0) {
 			*got = (ULONG)n;
@@ -235,6 +246,7 @@ static DWORD send_control(struct wts_channel *ch, uint32_t request)
 static void drain(struct wts_channel *ch)
 {
 	pthread_mutex_lock(&ch->read_lock);
+	ch->rlen = ch->roff = 0; /* a packet peeked before is on the socket still: drained below */
 	for (;;) {
 		uint8_t head[OWTS_VC_HEADER];
 		ssize_t n = recv(ch->fd, head, sizeof(head), MSG_DONTWAIT);

@@ -15,6 +15,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <poll.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -170,6 +171,55 @@ static void test_read_show_protocol(void **st)
 	assert_int_equal(hdr.length, 1610);
 	assert_int_equal(hdr.flags, CHANNEL_FLAG_LAST);
 	assert_memory_equal(exact + 8, data, 10);
+	assert_true(WTSVirtualChannelClose(h));
+	close(peer);
+}
+
+/* A packet of several records (how wtsd sends): one read a record, the socket readable (poll,
+ * the event handle) until the last one is read, a buffer too small for a record keeps it. */
+static void test_read_records(void **st)
+{
+	(void)st;
+	int peer;
+	HANDLE h = open_dynamic(&peer);
+	enum { TOTAL = 2 * OWTS_VC_CHUNK + 10 };
+	static uint8_t pkt[3 * OWTS_VC_HEADER + TOTAL];
+	size_t off = 0;
+	for (int r = 0; r < 3; r++) {
+		size_t n = r < 2 ? OWTS_VC_CHUNK : 10;
+		uint32_t f = (r == 0 ? OWTS_VC_FIRST : 0) | (r == 2 ? OWTS_VC_LAST : 0);
+		owts_vc_header_put(pkt + off, TOTAL, f);
+		for (size_t i = 0; i < n; i++)
+			pkt[off + OWTS_VC_HEADER + i] = pattern((size_t)r * OWTS_VC_CHUNK + i, 7);
+		off += OWTS_VC_HEADER + n;
+	}
+	assert_int_equal(send(peer, pkt, off, 0), (ssize_t)off);
+	PVOID fdbuf = NULL;
+	DWORD bytes = 0;
+	assert_true(WTSVirtualChannelQuery(h, WTSVirtualFileHandle, &fdbuf, &bytes));
+	int fd = (int)(intptr_t) * (HANDLE *)fdbuf;
+	WTSFreeMemory(fdbuf);
+	char buf[CHANNEL_PDU_LENGTH];
+	ULONG got = 0;
+	for (int r = 0; r < 3; r++) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		assert_int_equal(poll(&p, 1, 0), 1); /* records left: readable */
+		if (r == 1)
+			EXPECT_FALSE(WTSVirtualChannelRead(h, 0, buf, 100, &got), 122);
+		assert_true(WTSVirtualChannelRead(h, 0, buf, sizeof(buf), &got));
+		size_t n = r < 2 ? OWTS_VC_CHUNK : 10;
+		assert_int_equal(got, OWTS_VC_HEADER + n);
+		CHANNEL_PDU_HEADER hdr;
+		memcpy(&hdr, buf, sizeof(hdr));
+		assert_int_equal(hdr.length, TOTAL);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal((uint8_t)buf[OWTS_VC_HEADER + i],
+			                 pattern((size_t)r * OWTS_VC_CHUNK + i, 7));
+	}
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	assert_int_equal(poll(&p, 1, 0), 0); /* the packet left with its last record */
+	assert_true(WTSVirtualChannelRead(h, 0, buf, sizeof(buf), &got));
+	assert_int_equal(got, 0);
 	assert_true(WTSVirtualChannelClose(h));
 	close(peer);
 }
@@ -431,6 +481,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_write_sizes), cmocka_unit_test(test_write_params),
 	    cmocka_unit_test(test_read_static), cmocka_unit_test(test_read_show_protocol),
+	    cmocka_unit_test(test_read_records),
 	    cmocka_unit_test(test_read_params), cmocka_unit_test(test_read_timeouts),
 	    cmocka_unit_test(test_end),         cmocka_unit_test(test_purge),
 	    cmocka_unit_test(test_threads),

@@ -161,12 +161,29 @@ static void test_join_errors(void **st)
 	assert_null(j.buf);
 }
 
+/* How the library splits a packet from wtsd into records: full ones but the last. */
+static void test_record_len(void **st)
+{
+	(void)st;
+	const size_t full = OWTS_VC_HEADER + OWTS_VC_CHUNK;
+	assert_int_equal(owts_vc_record_len(OWTS_VC_HEADER + 1, 0), 1);
+	assert_int_equal(owts_vc_record_len(full, 0), OWTS_VC_CHUNK);
+	assert_int_equal(owts_vc_record_len(2 * full, 0), OWTS_VC_CHUNK);
+	assert_int_equal(owts_vc_record_len(2 * full, full), OWTS_VC_CHUNK);
+	assert_int_equal(owts_vc_record_len(full + OWTS_VC_HEADER + 5, full), 5);
+	assert_int_equal(owts_vc_record_len(OWTS_VC_HEADER, 0), 0);      /* no data */
+	assert_int_equal(owts_vc_record_len(3, 0), 0);                   /* no header */
+	assert_int_equal(owts_vc_record_len(full + OWTS_VC_HEADER, 0), 0); /* an empty next record */
+	assert_int_equal(owts_vc_record_len(full + 4, 0), 0);            /* a broken next header */
+	assert_int_equal(owts_vc_record_len(full, full + 1), 0);         /* beyond the packet */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_header),        cmocka_unit_test(test_parse_data),
 	    cmocka_unit_test(test_parse_control), cmocka_unit_test(test_join),
-	    cmocka_unit_test(test_join_errors),
+	    cmocka_unit_test(test_join_errors),   cmocka_unit_test(test_record_len),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,8 @@
  * one SOCK_SEQPACKET packet, as wtsd receives it. Every packet that parses is fed to one joiner,
  * as the relay does; a joined message is read through, so a wrong length or pointer shows under
  * ASan. A purge (control packet) resets the joiner, as the relay does; the input's first byte
- * also decides whether a protocol error resets or keeps going.
+ * also decides whether a protocol error resets or keeps going. Each packet is also split into
+ * records as the library splits a packet from wtsd (owts_vc_record_len).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -33,6 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t *pkt = malloc(len ? len : 1);
 		memcpy(pkt, data + off, len);
 		off += len;
+		/* The same bytes as a packet from wtsd: its records, as the library reads them. */
+		for (size_t at = 0, dl; (dl = owts_vc_record_len(len, at)) != 0;
+		     at += OWTS_VC_HEADER + dl) {
+			uint32_t total, flags;
+			owts_vc_header_get(pkt + at, &total, &flags);
+			sink = (uint8_t)(sink ^ pkt[at + OWTS_VC_HEADER + dl - 1] ^ total ^ flags);
+		}
 		struct owts_vc_packet p;
 		if (owts_vc_parse(pkt, len, &p) == 0) {
 			if (p.flags & OWTS_VC_CTL_MASK) {

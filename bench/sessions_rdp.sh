@@ -176,7 +176,9 @@ port_o=$(free_port) && port_b=$(free_port) || fail "no free port"
 [ "$port_o" != "$port_b" ] || port_b=$(free_port)
 
 log "rdp sessions: wtsd on 127.0.0.1:$port_o, freerdp-shadow-cli on 127.0.0.1:$port_b"
-"$wtsd" --socket "$dir/wtsd.sock" --state-dir "$dir/state" --listen "127.0.0.1:$port_o" \
+# In a session of its own, as the shadow server: with autogroup scheduling, sharing this
+# script's session would charge the script's polling to wtsd's group.
+setsid "$wtsd" --socket "$dir/wtsd.sock" --state-dir "$dir/state" --listen "127.0.0.1:$port_o" \
 	--sam "$dir/sam" "${maps[@]}" --cert "$dir/cert.pem" --key "$dir/key.pem" \
 	>"$dir/wtsd.log" 2>&1 </dev/null &
 wtsd_pid=$!

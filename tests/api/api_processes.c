@@ -154,7 +154,7 @@ static void test_unprivileged_enumeration(void **state)
 static void test_sub_cgroup(void **state)
 {
 	(void)state;
-	char path[512], line[512] = "";
+	char path[1100], line[512] = "";
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)child);
 	FILE *f = fopen(path, "r");
 	assert_non_null(f);

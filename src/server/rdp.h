@@ -137,6 +137,8 @@ struct wtsd_rdp_disconnect
 {
 	uint32_t session_id;
 	uint32_t connection;
+	bool broken; /* the connection ended by itself (not WTSDisconnectSession, a limit, a move):
+	              * a listener with BrokenTimeoutSettings 1 then ends the session */
 };
 /* The connection ended: its session becomes WTSDisconnected (processes stay). arg: struct
  * wtsd_rdp_disconnect. Returns 0, or -ENOENT when the session moved on. */

@@ -5,12 +5,15 @@
  *
  * Every limit is the listener's, read from its record when it is checked, so WTSCreateListener
  * (UPDATE) changes it from the next check and WTSQueryListenerConfig shows what is enforced:
- * MaxConnectionCount when a connection is accepted (rdp_peer.c), TimeoutSettingsIdle and
- * TimeoutSettingsDisconnection (milliseconds, 0 = none) by a timerfd in the main epoll set that
- * ticks every second while some listener has a timeout. An Active RDP session with a connection
- * whose last input is TimeoutSettingsIdle old is disconnected (as WTSDisconnectSession: the
- * session stays, its client's connection ends); a Disconnected RDP session that has been so for
- * TimeoutSettingsDisconnection is logged off (logoff.c). A session's listener is that of the
+ * MaxConnectionCount when a connection is accepted (rdp_peer.c), TimeoutSettingsIdle,
+ * TimeoutSettingsConnection and TimeoutSettingsDisconnection (milliseconds, 0 = none) by a
+ * timerfd in the main epoll set that ticks every second while some listener has a timeout. An
+ * Active RDP session with a connection whose last input is TimeoutSettingsIdle old, or whose
+ * connection is TimeoutSettingsConnection old, reaches a limit: as Windows, BrokenTimeoutSettings
+ * says what follows — 0 disconnects it (as WTSDisconnectSession: the session stays, its client's
+ * connection ends), 1 ends it (logoff). A Disconnected RDP session that has been so for
+ * TimeoutSettingsDisconnection is logged off (logoff.c). BrokenTimeoutSettings 1 also ends a
+ * session whose connection broke by itself (rdp_session.c). A session's listener is that of the
  * connection that holds it or held it last (wtsd_rdp_session_listener); sessions loaded at
  * start count as RDP-Tcp's, and count their disconnection from wtsd's start, not from a time
  * before it. Checks once a second are enough for limits that Windows configures in minutes.
@@ -60,11 +63,13 @@ void wtsd_rdp_limits_refresh(struct wtsd *d)
 	bool want = false;
 	for (size_t i = 0; i < d->reg.nlisteners; i++) {
 		const struct owts_listener *c = &d->reg.listeners[i]->cfg;
-		if (c->timeout_idle || c->timeout_disconnection) {
+		if (c->timeout_idle || c->timeout_disconnection || c->timeout_connection) {
 			want = true;
 			WLog_DBG(TAG,
-			         "listener \"%s\": idle timeout %u ms, disconnect timeout %u ms",
-			         c->name, c->timeout_idle, c->timeout_disconnection);
+			         "listener \"%s\": idle timeout %u ms, connection limit %u ms, "
+			         "disconnect timeout %u ms",
+			         c->name, c->timeout_idle, c->timeout_connection,
+			         c->timeout_disconnection);
 		}
 	}
 	if (timer_fd < 0 || want == armed)
@@ -104,6 +109,7 @@ struct due
 	bool logoff;
 	uint32_t limit_ms;
 	const char *listener;
+	const char *what; /* for the log: "no input", "connected", "disconnected" */
 };
 
 /* The first session due for a timeout at now into *out. Returns false if none. */
@@ -119,15 +125,23 @@ static bool due(struct wtsd *d, uint64_t now, struct due *out)
 		if (!l)
 			continue;
 		const uint64_t idle = l->cfg.timeout_idle * FILETIME_PER_MS;
+		const uint64_t held = l->cfg.timeout_connection * FILETIME_PER_MS;
 		const uint64_t gone = l->cfg.timeout_disconnection * FILETIME_PER_MS;
+		const bool end = l->cfg.broken_timeout == 1; /* a limit ends the session */
 		bool attached = wtsd_rdp_session_attached(s->rec.id);
-		*out = (struct due){s, false, l->cfg.timeout_idle, l->cfg.name};
-		if (idle && s->rec.state == WTSActive && attached &&
-		    s->rec.last_input_time <= now && now - s->rec.last_input_time >= idle)
+		bool active = s->rec.state == WTSActive && attached;
+		*out = (struct due){s, end, l->cfg.timeout_idle, l->cfg.name, "no input"};
+		if (idle && active && s->rec.last_input_time <= now &&
+		    now - s->rec.last_input_time >= idle)
+			return true;
+		*out = (struct due){s, end, l->cfg.timeout_connection, l->cfg.name, "connected"};
+		if (held && active && s->rec.connect_time <= now &&
+		    now - s->rec.connect_time >= held)
 			return true;
 		uint64_t since =
 		    s->rec.disconnect_time > started_at ? s->rec.disconnect_time : started_at;
-		*out = (struct due){s, true, l->cfg.timeout_disconnection, l->cfg.name};
+		*out = (struct due){s, true, l->cfg.timeout_disconnection, l->cfg.name,
+		                    "disconnected"};
 		if (gone && s->rec.state == WTSDisconnected && !attached && since <= now &&
 		    now - since >= gone)
 			return true;
@@ -146,20 +160,10 @@ bool wtsd_rdp_limits_event(struct wtsd *d, void *tag)
 	/* Each action changes the session (detached, or ending), so the loop ends. */
 	for (unsigned n = 0; n < 1000 && due(d, now, &x); n++) {
 		uint32_t id = x.s->rec.id;
-		if (x.logoff) {
-			WLog_INFO(
-			    TAG,
-			    "session %u: disconnected for %u ms (listener \"%s\"), logging off", id,
-			    x.limit_ms, x.listener);
-			if (wtsd_logoff_begin(d, x.s) < 0)
-				break;
-		} else {
-			WLog_INFO(TAG,
-			          "session %u: no input for %u ms (listener \"%s\"), disconnecting",
-			          id, x.limit_ms, x.listener);
-			if (wtsd_rdp_session_detach(d, id) < 0)
-				break;
-		}
+		WLog_INFO(TAG, "session %u: %s for %u ms (listener \"%s\"), %s", id, x.what,
+		          x.limit_ms, x.listener, x.logoff ? "logging off" : "disconnecting");
+		if (x.logoff ? wtsd_logoff_begin(d, x.s) < 0 : wtsd_rdp_session_detach(d, id) < 0)
+			break;
 	}
 	return true;
 }

@@ -437,7 +437,7 @@ static void finish(struct wtsd_rdp_peer *peer)
 		peer->session_id = sw; /* the disconnect is the new session's */
 	if (peer->session_id != WTSD_NO_SESSION) {
 		wtsd_rdp_peer_report(peer, true);
-		struct wtsd_rdp_disconnect x = {peer->session_id, peer->connection};
+		struct wtsd_rdp_disconnect x = {peer->session_id, peer->connection, true};
 		(void)wtsd_mainq_call(peer->rdp->d, wtsd_rdp_session_disconnect, &x);
 	} else {
 		WLog_INFO(TAG, "RDP-Tcp#%u from %s ended without logon", peer->connection,

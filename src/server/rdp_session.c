@@ -246,6 +246,15 @@ int wtsd_rdp_session_disconnect(struct wtsd *d, void *arg)
 	int r = wtsd_store_session_put(d->reg.store, &s->rec);
 	wtsd_events_emit(d, WTS_EVENT_DISCONNECT | WTS_EVENT_STATECHANGE, WTS_REMOTE_DISCONNECT,
 	                 s->rec.id);
+	/* A broken connection ends the session where the listener says so (Windows' "End session"
+	 * when a connection is broken: BrokenTimeoutSettings 1). */
+	const struct wtsd_listener *l =
+	    wtsd_listener_find_id(&d->reg, wtsd_rdp_session_listener(s->rec.id));
+	if (x->broken && l && l->cfg.broken_timeout == 1 && !s->ending) {
+		WLog_INFO(TAG, "session %u: connection broken, listener \"%s\" ends the session",
+		          s->rec.id, l->cfg.name);
+		(void)wtsd_logoff_begin(d, s);
+	}
 	return r;
 }
 
@@ -269,7 +278,7 @@ int wtsd_rdp_session_detach(struct wtsd *d, uint32_t session_id)
 	struct attach *a = find_attach(session_id);
 	if (!a)
 		return -ENOENT;
-	struct wtsd_rdp_disconnect x = {session_id, a->connection};
+	struct wtsd_rdp_disconnect x = {session_id, a->connection, false};
 	/* The connection's own later disconnect finds the attachment gone and does nothing. */
 	int r = wtsd_rdp_session_disconnect(d, &x);
 	if (d->rdp)
@@ -304,7 +313,7 @@ int wtsd_rdp_session_move(struct wtsd *d, uint32_t session_id, uint32_t holder_i
 	if (find_attach(session_id))
 		(void)wtsd_rdp_session_detach(d, session_id);
 	struct owts_session old = h->rec; /* station and client data, before they are cleared */
-	struct wtsd_rdp_disconnect x = {holder_id, connection};
+	struct wtsd_rdp_disconnect x = {holder_id, connection, false};
 	int r = wtsd_rdp_session_disconnect(d, &x);
 	struct wtsd_session *s = wtsd_registry_find(&d->reg, session_id);
 	if (r < 0 || !s)

@@ -15,7 +15,12 @@
  *      refuses TCP, the RDP-Tcp connection made before stays Active;
  *   6. Limited-Tcp's disconnected session is logged off after DISC_MS; the RDP-Tcp session, its
  *      client killed, stays Disconnected longer than DISC_MS;
- *   7. e2etwo through the new port → the same session back, Active, without a wtsd restart.
+ *   7. e2etwo through the new port → the same session back, Active, without a wtsd restart;
+ *   8. an UPDATE of Limited-Tcp: TimeoutSettingsConnection CONN_MS and BrokenTimeoutSettings 1
+ *      (end the session when a limit is reached or the connection breaks): e2eone's new session
+ *      through it is logged off once connected CONN_MS;
+ *   9. the same without the connection limit: e2eone's next session ends (logged off, not
+ *      Disconnected) when its client is killed.
  * Exit 0 pass, 1 fail, 77 skip (xfreerdp, xvfb-run or winpr-hash missing). Loopback only.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -37,6 +42,7 @@
 
 #define IDLE_MS 3000
 #define DISC_MS 3000
+#define CONN_MS 3000
 
 /* A client of user (E2E_PASSWORD, 800×600) on port. */
 static pid_t start_client(int port, const char *user)
@@ -211,6 +217,45 @@ static void idle(DWORD lid, DWORD rid)
 	       IDLE_MS);
 }
 
+/* 8–9: BrokenTimeoutSettings 1 ends the session at the connection limit and when the connection
+ * breaks. */
+static void broken(int limited)
+{
+	WTSLISTENERCONFIGA cfg;
+	CHECK(WTSQueryListenerConfigA(NULL, NULL, 0, "Limited-Tcp", &cfg), "query: %u",
+	      GetLastError());
+	cfg.TimeoutSettingsIdle = 0;
+	cfg.TimeoutSettingsDisconnection = 0;
+	cfg.TimeoutSettingsConnection = CONN_MS;
+	cfg.BrokenTimeoutSettings = 1;
+	CHECK(WTSCreateListenerA(NULL, NULL, 0, "Limited-Tcp", &cfg, WTS_LISTENER_UPDATE),
+	      "8. update: %u", GetLastError());
+	pid_t c = 0;
+	DWORD id = connect_as(limited, "e2eone", "Limited-Tcp#", "nobody", &c);
+	CHECK(id != 0, "8. no Active Limited-Tcp session");
+	if (id) {
+		CHECK(wait_state(id, -1, CONN_MS + 8000),
+		      "8. session %lu not logged off at the connection limit", (unsigned long)id);
+		printf("8. connection limit %d ms with BrokenTimeoutSettings 1: session %lu ended\n",
+		       CONN_MS, (unsigned long)id);
+	}
+	e2e_client_kill(c);
+	cfg.TimeoutSettingsConnection = 0;
+	CHECK(WTSCreateListenerA(NULL, NULL, 0, "Limited-Tcp", &cfg, WTS_LISTENER_UPDATE),
+	      "9. update: %u", GetLastError());
+	id = connect_as(limited, "e2eone", "Limited-Tcp#", "nobody", &c);
+	CHECK(id != 0, "9. no Active Limited-Tcp session");
+	if (id) {
+		e2e_client_kill(c);
+		CHECK(wait_state(id, -1, 10000), "9. session %lu not ended when its client broke off",
+		      (unsigned long)id);
+		printf("9. BrokenTimeoutSettings 1: session %lu ended when its client broke off\n",
+		       (unsigned long)id);
+	} else {
+		e2e_client_kill(c);
+	}
+}
+
 /* 5: RDP-Tcp moves to another port at once; its connection stays. */
 static void move_port(int port, int moved, DWORD rid)
 {
@@ -285,8 +330,12 @@ int main(void)
 		if (again == rid)
 			printf("7. e2etwo reconnected to session %lu through port %d\n",
 			       (unsigned long)rid, moved);
+		e2e_client_kill(c1);
+		c1 = 0;
+		broken(limited);
 	}
-	e2e_client_kill(c1);
+	if (c1 > 0)
+		e2e_client_kill(c1);
 	if (c3 > 0)
 		e2e_client_kill(c3);
 	e2e_cleanup();

@@ -27,11 +27,8 @@ wtsd=${2:?usage: channels.sh BIN_DIR WTSD}
 : "${BENCH_VC_ROUNDS:=5}" "${BENCH_VC_SIZE:=65536}" "${BENCH_VC_WINDOW:=4}"
 : "${BENCH_VC_BYTES:=33554432}" "${BENCH_VC_RTTS:=2000}" "${BENCH_VC_RTT_SIZE:=64}"
 : "${BENCH_VC_ADDIN_DIR:=/usr/lib/x86_64-linux-gnu/freerdp2}"
-
-log()
-{
-	printf 'bench: %s\n' "$*" >&"${BENCH_LOG_FD:-2}"
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 for tool in xfreerdp xvfb-run winpr-hash openssl; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
@@ -53,24 +50,7 @@ plugin="$BENCH_VC_ADDIN_DIR/libowtsben-client.so"
 cleaned=
 cleanup()
 {
-	[ -n "$cleaned" ] && return
-	cleaned=1
-	local g
-	for g in "${groups[@]}"; do
-		kill -KILL -- "-$g" 2>/dev/null
-	done
-	if [ -n "$wtsd_pid" ]; then
-		kill -TERM "$wtsd_pid" 2>/dev/null
-		wait "$wtsd_pid" 2>/dev/null
-	fi
-	wait 2>/dev/null
-	local cg
-	cg=$(sed -n 's/.*sessions live under cgroup \([^ ]*\).*/\1/p' "$dir/wtsd.log" 2>/dev/null |
-		head -n 1)
-	if [ -n "$cg" ] && [ -d "$cg" ]; then
-		echo 1 >"$cg/cgroup.kill" 2>/dev/null
-		find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
-	fi
+	stop_all || return
 	[ -n "$plugin_installed" ] && rm -f "$plugin"
 	if [ -n "${BENCH_VC_LOGS:-}" ]; then
 		mkdir -p "$BENCH_VC_LOGS" && cp "$dir"/*.log "$dir"/*.err "$BENCH_VC_LOGS"/ 2>/dev/null
@@ -92,29 +72,6 @@ fail()
 	exit 1
 }
 
-# A port of 127.0.0.1 nobody listens on.
-free_port()
-{
-	local p i
-	for ((i = 0; i < 100; i++)); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-
-# Starts "$@" in a session of its own (a process group we can kill); its pid in $started.
-start()
-{
-	local out=$1
-	shift
-	setsid "$@" >>"$out" 2>&1 </dev/null &
-	started=$!
-	groups+=("$started")
-}
 
 # Starts a bench_vc program (name $1) reading commands from FIFO $dir/$1.in, answering on
 # $dir/$1.out; the shell's ends go to the variables w_$1 and r_$1.

@@ -31,11 +31,8 @@ wtsd=${1:?usage: sessions_rdp.sh WTSD TOOLS_DIR}
 tools=${2:?usage: sessions_rdp.sh WTSD TOOLS_DIR}
 : "${BENCH_CONNECT_ROUNDS:=11}" "${BENCH_RDP_SESSIONS:=50}" "${BENCH_IDLE_SECONDS:=10}"
 : "${BENCH_RDP_BATCH:=5}"
-
-log()
-{
-	printf 'bench: %s\n' "$*" >&"${BENCH_LOG_FD:-2}"
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 for tool in xfreerdp Xvfb freerdp-shadow-cli winpr-hash openssl; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
@@ -56,24 +53,7 @@ wtsd_pid=
 cleaned=
 cleanup()
 {
-	[ -n "$cleaned" ] && return
-	cleaned=1
-	local g
-	for g in "${groups[@]}"; do
-		kill -KILL -- "-$g" 2>/dev/null
-	done
-	if [ -n "$wtsd_pid" ]; then
-		kill -TERM "$wtsd_pid" 2>/dev/null
-		wait "$wtsd_pid" 2>/dev/null
-	fi
-	wait 2>/dev/null
-	local cg
-	cg=$(sed -n 's/.*sessions live under cgroup \([^ ]*\).*/\1/p' "$dir/wtsd.log" 2>/dev/null |
-		head -n 1)
-	if [ -n "$cg" ] && [ -d "$cg" ]; then
-		echo 1 >"$cg/cgroup.kill" 2>/dev/null
-		find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
-	fi
+	stop_all || return
 	if [ -n "${BENCH_RDP_LOGS:-}" ]; then
 		mkdir -p "$BENCH_RDP_LOGS" && cp "$dir"/*.log "$BENCH_RDP_LOGS"/ 2>/dev/null
 	fi
@@ -95,28 +75,6 @@ fail()
 	exit 1
 }
 
-free_port()
-{
-	local p i
-	for ((i = 0; i < 100; i++)); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-
-# Starts "$@" in a session of its own, output to $1; its pid in $started.
-start()
-{
-	local out=$1
-	shift
-	setsid "$@" >>"$out" 2>&1 </dev/null &
-	started=$!
-	groups+=("$started")
-}
 
 # An X display number nobody uses: no socket or lock file in /tmp, and no abstract socket
 # "@/tmp/.X11-unix/X<n>" (X clients try that first; an X server of another mount namespace on

@@ -297,3 +297,31 @@ size_t e2e_sd_deny(BYTE *sd, DWORD uid, DWORD denied, DWORD allowed)
 	acl[2] = (BYTE)acl_size;
 	return 20 + acl_size;
 }
+
+DWORD e2e_session_find(const char *prefix, const char *user, WTS_CONNECTSTATE_CLASS state)
+{
+	PWTS_SESSION_INFO_1A info = NULL;
+	DWORD n = 0, level = 1, id = 0;
+	if (!WTSEnumerateSessionsExA(NULL, &level, 0, &info, &n))
+		return 0;
+	for (DWORD i = 0; i < n && !id; i++)
+		if (info[i].State == state && info[i].pUserName &&
+		    strcmp(info[i].pUserName, user) == 0 &&
+		    strncmp(info[i].pSessionName, prefix, strlen(prefix)) == 0)
+			id = info[i].SessionId;
+	WTSFreeMemory(info);
+	return id;
+}
+
+DWORD e2e_session_of_user(const char *user)
+{
+	PWTS_SESSION_INFO_1A info = NULL;
+	DWORD n = 0, level = 1, id = 0;
+	if (!WTSEnumerateSessionsExA(NULL, &level, 0, &info, &n))
+		return 0;
+	for (DWORD i = 0; i < n && !id; i++)
+		if (info[i].pUserName && strcmp(info[i].pUserName, user) == 0)
+			id = info[i].SessionId;
+	WTSFreeMemory(info);
+	return id;
+}

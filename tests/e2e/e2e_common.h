@@ -113,6 +113,12 @@ bool e2e_session_look(DWORD id, struct e2e_found *f);
 bool e2e_session_wait_state(DWORD id, WTS_CONNECTSTATE_CLASS state, long ms, struct e2e_found *f,
                             pid_t client);
 
+/* The id of a session in state whose station starts with prefix and whose user is user, 0 if
+ * none. */
+DWORD e2e_session_find(const char *prefix, const char *user, WTS_CONNECTSTATE_CLASS state);
+/* The id of any session of user (any state), 0 if none. */
+DWORD e2e_session_of_user(const char *user);
+
 /* Writes into sd (at least E2E_SD_SIZE bytes) a self-relative security descriptor whose DACL
  * denies the WTS_SECURITY_* rights denied to S-1-22-1-<uid>, then allows allowed to Everyone.
  * Returns its size. */

@@ -28,36 +28,6 @@ static pid_t start_client(int port, const char *user)
 	return e2e_client_start(port, user, E2E_PASSWORD, "/size:800x600", NULL);
 }
 
-/* The id of an Active session of station prefix and user, 0 if none. */
-static DWORD find(const char *prefix, const char *user, WTS_CONNECTSTATE_CLASS state)
-{
-	PWTS_SESSION_INFO_1A info = NULL;
-	DWORD n = 0, level = 1, id = 0;
-	if (!WTSEnumerateSessionsExA(NULL, &level, 0, &info, &n))
-		return 0;
-	for (DWORD i = 0; i < n && !id; i++)
-		if (info[i].State == state && info[i].pUserName &&
-		    strcmp(info[i].pUserName, user) == 0 &&
-		    strncmp(info[i].pSessionName, prefix, strlen(prefix)) == 0)
-			id = info[i].SessionId;
-	WTSFreeMemory(info);
-	return id;
-}
-
-/* Any session of user (any state), 0 if none. */
-static DWORD any_of(const char *user)
-{
-	PWTS_SESSION_INFO_1A info = NULL;
-	DWORD n = 0, level = 1, id = 0;
-	if (!WTSEnumerateSessionsExA(NULL, &level, 0, &info, &n))
-		return 0;
-	for (DWORD i = 0; i < n && !id; i++)
-		if (info[i].pUserName && strcmp(info[i].pUserName, user) == 0)
-			id = info[i].SessionId;
-	WTSFreeMemory(info);
-	return id;
-}
-
 /* Writes the SAM file of e2eallow and e2edeny and starts wtsd. Returns false if wtsd did not
  * come up. */
 static bool start_wtsd(int port)
@@ -101,17 +71,20 @@ int main(void)
 	CHECK(WTSCreateListenerA(NULL, NULL, 0, "Secure-Tcp", &cfg, WTS_LISTENER_CREATE),
 	      "WTSCreateListenerA: %u", GetLastError());
 	BYTE sd[128];
-	e2e_sd_deny(sd, daemon_uid, WTS_SECURITY_LOGON, WTS_SECURITY_USER_ACCESS | WTS_SECURITY_LOGON);
+	e2e_sd_deny(sd, daemon_uid, WTS_SECURITY_LOGON,
+	            WTS_SECURITY_USER_ACCESS | WTS_SECURITY_LOGON);
 	CHECK(WTSSetListenerSecurityA(NULL, NULL, 0, "Secure-Tcp", DACL_SECURITY_INFORMATION,
 	                              (PSECURITY_DESCRIPTOR)sd),
 	      "WTSSetListenerSecurityA: %u", GetLastError());
 
 	/* 1. Denied: no session for daemon, the client is dropped. */
 	pid_t client = start_client(secure, "e2edeny");
-	for (int t = 0; t < 150 && waitpid(client, NULL, WNOHANG) == 0 && !any_of("daemon"); t++)
+	for (int t = 0;
+	     t < 150 && waitpid(client, NULL, WNOHANG) == 0 && !e2e_session_of_user("daemon"); t++)
 		e2e_sleep_ms(100);
 	e2e_client_kill(client);
-	CHECK(any_of("daemon") == 0, "a session of daemon exists although Secure-Tcp denies it");
+	CHECK(e2e_session_of_user("daemon") == 0,
+	      "a session of daemon exists although Secure-Tcp denies it");
 	CHECK(e2e_run("grep -q 'refused by the security of listener \"Secure-Tcp\"' %s/wtsd.log",
 	              e2e_dir) == 0,
 	      "wtsd did not log the refusal");
@@ -122,7 +95,7 @@ int main(void)
 	for (int attempt = 0; attempt < 2 && !id; attempt++) {
 		client = start_client(secure, "e2eallow");
 		for (int t = 0; t < 300 && !id; t++) {
-			id = find("Secure-Tcp#", "nobody", WTSActive);
+			id = e2e_session_find("Secure-Tcp#", "nobody", WTSActive);
 			if (!id && waitpid(client, NULL, WNOHANG) == client)
 				break;
 			if (!id)

@@ -50,23 +50,6 @@ static pid_t start_client(int port, const char *user)
 	return e2e_client_start(port, user, E2E_PASSWORD, "/size:800x600", NULL);
 }
 
-/* The id of a session in state whose station starts with prefix and whose user is user, 0 if
- * none. */
-static DWORD find(const char *prefix, const char *user, WTS_CONNECTSTATE_CLASS state)
-{
-	PWTS_SESSION_INFO_1A info = NULL;
-	DWORD n = 0, level = 1, id = 0;
-	if (!WTSEnumerateSessionsExA(NULL, &level, 0, &info, &n))
-		return 0;
-	for (DWORD i = 0; i < n && !id; i++)
-		if (info[i].State == state && info[i].pUserName &&
-		    strcmp(info[i].pUserName, user) == 0 &&
-		    strncmp(info[i].pSessionName, prefix, strlen(prefix)) == 0)
-			id = info[i].SessionId;
-	WTSFreeMemory(info);
-	return id;
-}
-
 /* The state of session id, or -1 when it does not exist. */
 static int state_of(DWORD id)
 {
@@ -104,27 +87,13 @@ static DWORD connect_as(int port, const char *user, const char *prefix, const ch
 			e2e_client_kill(*client);
 		*client = start_client(port, user);
 		for (int t = 0; t < 300 && !id; t++) {
-			id = find(prefix, linux_user, WTSActive);
+			id = e2e_session_find(prefix, linux_user, WTSActive);
 			if (!id && waitpid(*client, NULL, WNOHANG) == *client)
 				break;
 			if (!id)
 				e2e_sleep_ms(100);
 		}
 	}
-	return id;
-}
-
-/* Any session of user (any state), 0 if none. */
-static DWORD any_of(const char *user)
-{
-	PWTS_SESSION_INFO_1A info = NULL;
-	DWORD n = 0, level = 1, id = 0;
-	if (!WTSEnumerateSessionsExA(NULL, &level, 0, &info, &n))
-		return 0;
-	for (DWORD i = 0; i < n && !id; i++)
-		if (info[i].pUserName && strcmp(info[i].pUserName, user) == 0)
-			id = info[i].SessionId;
-	WTSFreeMemory(info);
 	return id;
 }
 
@@ -174,7 +143,8 @@ static bool connections(int port, int limited, DWORD *lid, DWORD *rid, pid_t *c1
 			e2e_sleep_ms(100);
 	}
 	e2e_client_kill(c2);
-	CHECK(exited && any_of("daemon") == 0, "2. Limited-Tcp took a second client (%s)",
+	CHECK(exited && e2e_session_of_user("daemon") == 0,
+	      "2. Limited-Tcp took a second client (%s)",
 	      exited ? "a session of daemon exists" : "still running");
 	CHECK(e2e_run("grep -q 'Limited-Tcp#[0-9]* from .* refused: max_connections (1) reached'"
 	              " %s/wtsd.log",
@@ -236,8 +206,9 @@ static void broken(int limited)
 	if (id) {
 		CHECK(wait_state(id, -1, CONN_MS + 8000),
 		      "8. session %lu not logged off at the connection limit", (unsigned long)id);
-		printf("8. connection limit %d ms with BrokenTimeoutSettings 1: session %lu ended\n",
-		       CONN_MS, (unsigned long)id);
+		printf(
+		    "8. connection limit %d ms with BrokenTimeoutSettings 1: session %lu ended\n",
+		    CONN_MS, (unsigned long)id);
 	}
 	e2e_client_kill(c);
 	cfg.TimeoutSettingsConnection = 0;
@@ -247,8 +218,8 @@ static void broken(int limited)
 	CHECK(id != 0, "9. no Active Limited-Tcp session");
 	if (id) {
 		e2e_client_kill(c);
-		CHECK(wait_state(id, -1, 10000), "9. session %lu not ended when its client broke off",
-		      (unsigned long)id);
+		CHECK(wait_state(id, -1, 10000),
+		      "9. session %lu not ended when its client broke off", (unsigned long)id);
 		printf("9. BrokenTimeoutSettings 1: session %lu ended when its client broke off\n",
 		       (unsigned long)id);
 	} else {

@@ -241,6 +241,20 @@ int count_fds_settled(int want)
 	return n;
 }
 
+int count_fds_stable(void)
+{
+	/* The fake's thread may still hold the connection of an earlier exchange: wait until the
+	 * count has not moved for 60 ms (2 s at most). */
+	int n = count_fds(), same = 0;
+	for (int i = 0; i < 100 && same < 3; i++) {
+		usleep(20000);
+		int m = count_fds();
+		same = m == n ? same + 1 : 0;
+		n = m;
+	}
+	return n;
+}
+
 /* --- collecting the messages the library writes ------------------------------------------- */
 
 static void *collect_main(void *arg)

@@ -94,6 +94,8 @@ uint8_t pattern(size_t i, uint32_t seed);
 int count_fds(void);
 /* count_fds once it equals want, or after 2 s whatever it is then. */
 int count_fds_settled(int want);
+/* count_fds once it has not changed for a moment (the baseline of a leak check). */
+int count_fds_stable(void);
 
 /* Collects `want` messages the library writes, in a thread: parses every packet with
  * owts_vc_parse and joins them with owts_vc_join; ok is false on any protocol error or a packet

@@ -16,7 +16,17 @@ add_library(openwts_bridge MODULE src/vchannel/bridge/bridge.c)
 target_link_libraries(openwts_bridge PRIVATE wtsapi32 PkgConfig::FREERDP_CLIENT)
 set_target_properties(openwts_bridge PROPERTIES
   OUTPUT_NAME openwts-client PREFIX lib C_VISIBILITY_PRESET hidden)
-install(TARGETS openwts_bridge LIBRARY DESTINATION ${OPENWTS_FREERDP_ADDIN_DIR})
+# FreeRDP's addin directory is outside the install prefix. An install to the configured prefix
+# puts the bridge there (xfreerdp loads addins from nowhere else); an install to another prefix
+# (cmake --install --prefix DIR, a staging tree) keeps everything inside DIR: the bridge goes to
+# DIR/<libdir>/freerdp2. DESTDIR is honoured either way (file(INSTALL)).
+install(CODE "
+  set(_addin_dir \"${OPENWTS_FREERDP_ADDIN_DIR}\")
+  if(NOT CMAKE_INSTALL_PREFIX STREQUAL \"${CMAKE_INSTALL_PREFIX}\")
+    set(_addin_dir \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/freerdp2\")
+  endif()
+  file(INSTALL DESTINATION \"\${_addin_dir}\" TYPE MODULE FILES \"$<TARGET_FILE:openwts_bridge>\")
+")
 
 # --- openwts-plugin: installs a plain VirtualChannelEntry plug-in under FreeRDP's naming ------
 configure_file(tools/openwts-plugin.in ${CMAKE_BINARY_DIR}/openwts-plugin @ONLY

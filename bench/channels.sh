@@ -62,14 +62,7 @@ trap cleanup EXIT
 
 fail()
 {
-	log "channels: $*"
-	local f
-	for f in "$dir"/*.err "$dir"/*.log; do
-		[ -s "$f" ] || continue
-		printf -- '--- %s\n' "$(basename "$f")" >&2
-		tail -n 15 "$f" >&2
-	done
-	exit 1
+	fail_with_logs "channels: $*" "$dir"/*.err "$dir"/*.log
 }
 
 

@@ -59,3 +59,18 @@ stop_all()
 	fi
 	return 0
 }
+
+# Says why the driver gives up (prefix $1), shows the end of each non-empty file of $2...,
+# and exits 1 (the EXIT trap cleans up).
+fail_with_logs()
+{
+	log "$1"
+	shift
+	local f
+	for f in "$@"; do
+		[ -s "$f" ] || continue
+		printf -- '--- %s\n' "$(basename "$f")" >&2
+		tail -n 15 "$f" >&2
+	done
+	exit 1
+}

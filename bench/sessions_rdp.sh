@@ -65,14 +65,7 @@ trap cleanup EXIT
 
 fail()
 {
-	log "rdp sessions: $*"
-	local f
-	for f in "$dir"/wtsd.log "$dir"/shadow.log; do
-		[ -s "$f" ] || continue
-		printf -- '--- %s\n' "$(basename "$f")" >&2
-		tail -n 15 "$f" >&2
-	done
-	exit 1
+	fail_with_logs "rdp sessions: $*" "$dir"/wtsd.log "$dir"/shadow.log
 }
 
 

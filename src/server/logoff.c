@@ -33,6 +33,7 @@
 
 #include "events.h"
 #include "lifecycle.h"
+#include "owts_time.h"
 #include "owts_error.h"
 #include "procscan.h"
 #include "rdp.h"
@@ -58,13 +59,6 @@ struct logoff
 
 static struct logoff *logoffs; /* main thread only */
 static int timer_fd = -1;
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void arm(bool on)
 {
@@ -218,7 +212,7 @@ bool wtsd_lifecycle_event(struct wtsd *d, void *tag)
 		return false;
 	uint64_t n;
 	(void)!read(timer_fd, &n, sizeof(n));
-	uint64_t now = now_ms();
+	uint64_t now = owts_monotonic_ms();
 	for (struct logoff *l = logoffs, *next; l; l = next) {
 		next = l->next;
 		advance(d, l, now);
@@ -236,7 +230,7 @@ int wtsd_logoff_begin(struct wtsd *d, struct wtsd_session *s)
 	uint32_t id = s->rec.id;
 	s->ending = true;
 	l->session_id = id;
-	l->kill_at = now_ms() + d->cfg.logoff_grace_ms;
+	l->kill_at = owts_monotonic_ms() + d->cfg.logoff_grace_ms;
 	l->next = logoffs;
 	logoffs = l;
 	WLog_INFO(TAG, "session %u: logoff of \"%s\" begins (grace %u ms)", id, s->rec.user,
@@ -246,7 +240,7 @@ int wtsd_logoff_begin(struct wtsd *d, struct wtsd_session *s)
 	if (n > 0 && d->cfg.logoff_grace_ms)
 		(void)signal_session(d, id, SIGCONT);
 	if (!d->cfg.logoff_grace_ms)
-		l->give_up_at = now_ms() + KILL_WAIT_MS;
+		l->give_up_at = owts_monotonic_ms() + KILL_WAIT_MS;
 	arm(true);
 	/* Nothing ran in it: done now. */
 	if (n == 0 || signal_session(d, id, 0) == 0)

@@ -329,6 +329,16 @@ static bool follow_resize(struct wtsd_rdp_peer *peer)
 	return client->update->DesktopResize(client->context) != FALSE;
 }
 
+/* The live peer of connection "RDP-Tcp#<connection>", NULL if it has ended. rdp->lock held;
+ * connection numbers are never reused, so there is at most one. */
+static struct wtsd_rdp_peer *find_peer(struct wtsd_rdp *rdp, uint32_t connection)
+{
+	for (struct wtsd_rdp_peer *p = rdp->peers; p; p = p->next)
+		if (p->connection == connection)
+			return p;
+	return NULL;
+}
+
 /* Takes the session WTSConnectSession gave the connection (WTSD_NO_SESSION: none), and its
  * "DOMAIN\user" into user when user is not NULL. */
 static uint32_t take_switch(struct wtsd_rdp_peer *peer, char *user, size_t size)
@@ -382,9 +392,8 @@ int wtsd_rdp_peer_switch(struct wtsd_rdp *rdp, uint32_t connection, uint32_t ses
 {
 	int r = -ENOENT;
 	pthread_mutex_lock(&rdp->lock);
-	for (struct wtsd_rdp_peer *p = rdp->peers; p; p = p->next) {
-		if (p->connection != connection)
-			continue;
+	struct wtsd_rdp_peer *p = find_peer(rdp, connection);
+	if (p) {
 		p->switch_to = session_id;
 		snprintf(p->switch_user, sizeof(p->switch_user), "%s", user);
 		SetEvent(p->switched);
@@ -564,9 +573,8 @@ void wtsd_rdp_peers_stop(struct wtsd_rdp *rdp)
 void wtsd_rdp_peer_stop(struct wtsd_rdp *rdp, uint32_t connection)
 {
 	pthread_mutex_lock(&rdp->lock);
-	for (struct wtsd_rdp_peer *p = rdp->peers; p; p = p->next) {
-		if (p->connection != connection)
-			continue;
+	struct wtsd_rdp_peer *p = find_peer(rdp, connection);
+	if (p) {
 		SetEvent(p->stop);
 		/* A read blocked inside FreeRDP wakes too; the thread's finish() closes the
 		 * connection (the client sees it end). */
@@ -580,9 +588,9 @@ int wtsd_rdp_peer_channel_open(struct wtsd_rdp *rdp, uint32_t connection,
 {
 	int r = -ENOENT;
 	pthread_mutex_lock(&rdp->lock);
-	for (struct wtsd_rdp_peer *p = rdp->peers; p; p = p->next)
-		if (p->connection == connection && p->relay)
-			r = wtsd_relay_post_open(p->relay, op);
+	struct wtsd_rdp_peer *p = find_peer(rdp, connection);
+	if (p && p->relay)
+		r = wtsd_relay_post_open(p->relay, op);
 	pthread_mutex_unlock(&rdp->lock);
 	return r;
 }

@@ -47,13 +47,6 @@
 #define OPEN_TIMEOUT_MS 10000            /* a dynamic open the client never answers */
 #define APP_BURST      64                /* packets taken from one app per turn */
 
-uint64_t relay_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 struct wtsd_relay *wtsd_relay_new(freerdp_peer *client, HANDLE vcm, uint32_t connection)
 {
 	struct wtsd_relay *r = calloc(1, sizeof(*r));
@@ -421,7 +414,7 @@ static void open_static(struct wtsd_relay *r, struct wtsd_relay_open *op)
 static void open_dynamic(struct wtsd_relay *r, struct wtsd_relay_open *op)
 {
 	if (!op->deadline_ms)
-		op->deadline_ms = relay_now_ms() + OPEN_TIMEOUT_MS;
+		op->deadline_ms = owts_monotonic_ms() + OPEN_TIMEOUT_MS;
 	uint32_t err = relay_client_open_dvc(r, op);
 	if (err == ERROR_IO_PENDING) {
 		op->next = r->waiting;
@@ -445,7 +438,7 @@ static void run_opens(struct wtsd_relay *r)
 	r->waiting = NULL;
 	for (struct wtsd_relay_open *op = waiting, *next; op; op = next) {
 		next = op->next;
-		if (relay_now_ms() > op->deadline_ms)
+		if (owts_monotonic_ms() > op->deadline_ms)
 			finish_open(op, ERROR_TIMEOUT);
 		else
 			open_dynamic(r, op);

@@ -184,7 +184,7 @@ void relay_client_poll(struct wtsd_relay *r)
 		if (c->opening) {
 			if (state != 0)
 				relay_open_answered(r, c, state > 0 ? ERROR_SUCCESS : ERROR_FILE_NOT_FOUND);
-			else if (relay_now_ms() > c->opening->deadline_ms)
+			else if (owts_monotonic_ms() > c->opening->deadline_ms)
 				relay_open_answered(r, c, ERROR_TIMEOUT);
 			continue;
 		}

@@ -14,6 +14,7 @@
 
 #include <freerdp/peer.h>
 
+#include "owts_time.h"
 #include "owts_vc.h"
 #include "relay.h"
 
@@ -72,7 +73,6 @@ struct wtsd_relay
 	size_t dvc_cap;
 };
 
-uint64_t relay_now_ms(void);
 struct relay_chan *relay_chan_new(struct wtsd_relay *r, const char *name, bool dynamic);
 /* Closes the app's side, the dynamic channel, and frees c. */
 void relay_chan_free(struct wtsd_relay *r, struct relay_chan *c, const char *why);

@@ -32,15 +32,9 @@
 
 #include <wtsapi32.h>
 
+#include "owts_time.h"
 #include "wts_private.h"
 
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The Win32 error of a failed socket call (r = -errno). */
 static DWORD io_error(int r)
@@ -68,7 +62,7 @@ static int wait_readable(int fd, int64_t deadline)
 	for (;;) {
 		int ms = -1;
 		if (deadline >= 0) {
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - (int64_t)owts_monotonic_ms();
 			ms = left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
 		}
 		struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -142,7 +136,7 @@ static DWORD channel_read(struct wts_channel *ch, ULONG timeout, char *buf, size
 			}
 		}
 		if (deadline == -2)
-			deadline = timeout == INFINITE ? -1 : now_ms() + timeout;
+			deadline = timeout == INFINITE ? -1 : (int64_t)owts_monotonic_ms() + timeout;
 		pthread_mutex_lock(&ch->read_lock);
 		long n = receive(ch, show, buf, size);
 		pthread_mutex_unlock(&ch->read_lock);
